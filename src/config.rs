@@ -1,0 +1,282 @@
+//! The client configuration (`config_json`), parsed strictly so that a typo in a key or a
+//! risky setting is refused at start-up rather than discovered in production.
+//!
+//! ```
+//! let config = taptalk::Config::from_json(r#"{"sendtalk": {"api_key": "k"}, "timeout_ms": 5000}"#).unwrap();
+//! assert_eq!(config.sendtalk.unwrap().base_url, "https://sendtalk-api.taptalk.io");
+//! ```
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::envelope::{Envelope, LocalCode};
+use crate::{Product, Secret};
+
+/// Defaults: on, and generous enough for a slow mobile network.
+pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+/// Connecting should be quick; a long wait here means the host is unreachable.
+pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
+/// Replies are small envelopes; anything this big is a misconfigured base URL or an attack.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Where and how to reach one product.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProductConfig {
+    /// Scheme, host and optional path prefix, without a trailing slash.
+    pub base_url: String,
+    /// The PowerTalk Server Key ID (empty for the API-Key products).
+    pub key_id: String,
+    /// The API key, or the PowerTalk Server Key Secret.
+    pub key: Secret,
+}
+
+/// A parsed, checked configuration. `Debug` never prints a key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// PowerTalk Server API, if used.
+    pub powertalk: Option<ProductConfig>,
+    /// SendTalk, if used.
+    pub sendtalk: Option<ProductConfig>,
+    /// OneTalk Integration API, if used.
+    pub onetalk: Option<ProductConfig>,
+    /// Whole-call limit (connect, send, wait, read).
+    pub timeout: Duration,
+    /// Limit on establishing the connection (TCP and TLS).
+    pub connect_timeout: Duration,
+    /// Added after `taptalk/VERSION` in the User-Agent header.
+    pub user_agent: Option<String>,
+    /// Replies larger than this are refused with code 91009.
+    pub max_response_bytes: u64,
+}
+
+/// Why a configuration was refused: the key at fault and what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// Dotted path of the key, e.g. `powertalk.server_key_secret`.
+    pub key: String,
+    /// A sentence a person can act on. Never contains a key's value.
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(key: &str, message: impl Into<String>) -> Self {
+        ConfigError {
+            key: key.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The error as an envelope (code 90003, `field` = the key).
+    pub fn to_envelope(&self) -> Envelope {
+        Envelope::local(LocalCode::InvalidConfig, &self.message, &self.key)
+    }
+}
+
+type Parsed<T> = Result<T, ConfigError>;
+
+impl Config {
+    /// Parses and checks `config_json`; see the README for every key.
+    pub fn from_json(config_json: &str) -> Parsed<Config> {
+        let value: Value = serde_json::from_str(config_json)
+            .map_err(|e| ConfigError::new("", format!("The config is not valid JSON: {e}")))?;
+        let Value::Object(map) = value else {
+            return Err(ConfigError::new("", "The config must be a JSON object"));
+        };
+        Config::from_map(&map)
+    }
+
+    fn from_map(map: &Map<String, Value>) -> Parsed<Config> {
+        const KEYS: [&str; 7] = [
+            "powertalk",
+            "sendtalk",
+            "onetalk",
+            "timeout_ms",
+            "connect_timeout_ms",
+            "user_agent",
+            "max_response_bytes",
+        ];
+        refuse_unknown(map, "", &KEYS)?;
+        let user_agent = match map.get("user_agent") {
+            None => None,
+            Some(Value::String(s)) => Some(header_safe("user_agent", s)?.to_owned()),
+            Some(_) => return Err(wrong_type("user_agent", "a string")),
+        };
+        Ok(Config {
+            powertalk: product(map, Product::PowerTalk)?,
+            sendtalk: product(map, Product::SendTalk)?,
+            onetalk: product(map, Product::OneTalk)?,
+            timeout: Duration::from_millis(positive(map, "timeout_ms", DEFAULT_TIMEOUT_MS)?),
+            connect_timeout: Duration::from_millis(positive(
+                map,
+                "connect_timeout_ms",
+                DEFAULT_CONNECT_TIMEOUT_MS,
+            )?),
+            user_agent,
+            max_response_bytes: positive(map, "max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)?,
+        })
+    }
+
+    /// The section for `product`, if configured.
+    pub fn product(&self, product: Product) -> Option<&ProductConfig> {
+        match product {
+            Product::PowerTalk => self.powertalk.as_ref(),
+            Product::SendTalk => self.sendtalk.as_ref(),
+            Product::OneTalk => self.onetalk.as_ref(),
+        }
+    }
+}
+
+fn product(map: &Map<String, Value>, product: Product) -> Parsed<Option<ProductConfig>> {
+    let name = product.key();
+    let section = match map.get(name) {
+        None => return Ok(None),
+        Some(Value::Object(section)) => section,
+        Some(_) => return Err(wrong_type(name, "an object")),
+    };
+    let (key_id_name, key_name) = match product {
+        Product::PowerTalk => ("server_key_id", "server_key_secret"),
+        Product::SendTalk | Product::OneTalk => ("", "api_key"),
+    };
+    let known: Vec<&str> = ["base_url", key_id_name, key_name]
+        .into_iter()
+        .filter(|k| !k.is_empty())
+        .collect();
+    refuse_unknown(section, name, &known)?;
+
+    let base_url = match (section.get("base_url"), product.default_base_url()) {
+        (None, Some(default)) => default.to_owned(),
+        (None, None) => {
+            return Err(ConfigError::new(
+                &format!("{name}.base_url"),
+                format!("{name}.base_url is required: PowerTalk has no default host, use your own (e.g. https://your-server.example)"),
+            ))
+        }
+        (Some(Value::String(url)), _) => check_base_url(&format!("{name}.base_url"), url)?,
+        (Some(_), _) => return Err(wrong_type(&format!("{name}.base_url"), "a string")),
+    };
+    let key_id = if key_id_name.is_empty() {
+        String::new()
+    } else {
+        required_key(section, name, key_id_name)?.to_owned()
+    };
+    if key_id.contains(':') {
+        // base64("id:secret") would be ambiguous.
+        return Err(ConfigError::new(
+            &format!("{name}.{key_id_name}"),
+            format!("{name}.{key_id_name} must not contain ':'"),
+        ));
+    }
+    let key = Secret::new(required_key(section, name, key_name)?);
+    Ok(Some(ProductConfig {
+        base_url,
+        key_id,
+        key,
+    }))
+}
+
+/// A credential: present, a non-empty string, and safe to put in a header. The message
+/// never repeats the value.
+fn required_key<'a>(section: &'a Map<String, Value>, product: &str, name: &str) -> Parsed<&'a str> {
+    let path = format!("{product}.{name}");
+    match section.get(name) {
+        Some(Value::String(s)) if !s.is_empty() => header_safe(&path, s),
+        Some(Value::String(_)) | None => Err(ConfigError::new(
+            &path,
+            format!("{path} is required (the {product} section is present)"),
+        )),
+        Some(_) => Err(wrong_type(&path, "a string")),
+    }
+}
+
+/// CR or LF in a header value would let a key inject headers; other control characters
+/// are invalid in headers anyway.
+fn header_safe<'a>(path: &str, value: &'a str) -> Parsed<&'a str> {
+    if value.contains(['\r', '\n']) {
+        return Err(ConfigError::new(
+            path,
+            format!("{path} contains a line break (CR or LF); remove it"),
+        ));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\t') || !value.is_ascii() {
+        return Err(ConfigError::new(
+            path,
+            format!("{path} contains control or non-ASCII characters; check for copy-paste errors"),
+        ));
+    }
+    Ok(value)
+}
+
+/// https only, except plain http to this machine: keys must never cross a network in clear.
+fn check_base_url(path: &str, url: &str) -> Parsed<String> {
+    let invalid = |why: &str| ConfigError::new(path, format!("{path} {why}"));
+    let uri: ureq::http::Uri = url
+        .parse()
+        .map_err(|_| invalid("is not a valid URL (expected e.g. https://host)"))?;
+    let host = uri
+        .host()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| invalid("has no host (expected e.g. https://host)"))?;
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        return Err(invalid("must not contain user:password@; keys go in their own config keys"));
+    }
+    if uri.query().is_some() || url.contains('#') {
+        return Err(invalid("must not contain a query or fragment"));
+    }
+    match uri.scheme_str() {
+        Some("https") => {}
+        Some("http") if is_loopback(host) => {}
+        Some("http") => {
+            return Err(invalid(
+                "uses plain http to a host that is not this machine; use https (plain http is allowed only to 127.0.0.0/8, ::1 and localhost)",
+            ))
+        }
+        _ => return Err(invalid("must start with https://")),
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn positive(map: &Map<String, Value>, key: &str, default: u64) -> Parsed<u64> {
+    match map.get(key) {
+        None => Ok(default),
+        Some(v) => match v.as_u64() {
+            Some(n) if n > 0 => Ok(n),
+            _ if v.is_number() => Err(ConfigError::new(
+                key,
+                format!("{key} must be a positive whole number"),
+            )),
+            _ => Err(wrong_type(key, "a positive whole number")),
+        },
+    }
+}
+
+fn refuse_unknown(map: &Map<String, Value>, section: &str, known: &[&str]) -> Parsed<()> {
+    match map.keys().find(|k| !known.contains(&k.as_str())) {
+        None => Ok(()),
+        Some(unknown) => {
+            let path = if section.is_empty() {
+                unknown.clone()
+            } else {
+                format!("{section}.{unknown}")
+            };
+            Err(ConfigError::new(
+                &path,
+                format!(
+                    "Unknown config key '{path}' (known keys here: {})",
+                    known.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+fn wrong_type(path: &str, what: &str) -> ConfigError {
+    ConfigError::new(path, format!("{path} must be {what}"))
+}

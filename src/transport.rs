@@ -1,0 +1,243 @@
+//! The one place that touches HTTP: a pooled keep-alive agent, and the mapping of every
+//! way an exchange can fail to an envelope with the library's own code.
+//!
+//! Nothing here retries: a request goes out at most once per call, so a send can never be
+//! delivered twice by this layer.
+
+use std::io;
+
+use ureq::http::{HeaderValue, StatusCode};
+use ureq::{Agent, Body, Error, Timeout};
+
+use crate::envelope::{Envelope, LocalCode};
+use crate::{Config, Method};
+
+/// What to send: everything but the agent-level headers (User-Agent, Accept).
+pub(crate) struct WireRequest<'a> {
+    pub method: Method,
+    pub url: String,
+    pub auth_header: &'static str,
+    pub auth_value: &'a HeaderValue,
+    /// JSON body for POST; `None` for GET.
+    pub body: Option<Vec<u8>>,
+}
+
+pub(crate) struct Transport {
+    agent: Agent,
+    /// Read limit for a reply body: the cap plus one byte, so a body of exactly the cap passes.
+    body_limit: u64,
+    max_response_bytes: u64,
+    timeout_ms: u128,
+}
+
+impl Transport {
+    pub fn new(config: &Config) -> Transport {
+        let user_agent = match &config.user_agent {
+            Some(extra) => format!("taptalk/{} {extra}", crate::VERSION),
+            None => format!("taptalk/{}", crate::VERSION),
+        };
+        let agent: Agent = Agent::config_builder()
+            .timeout_global(Some(config.timeout))
+            .timeout_connect(Some(config.connect_timeout))
+            // A redirect could carry the key header to another host; it is refused instead.
+            .max_redirects(0)
+            // API errors come back as HTTP 200 with the status in the body; other HTTP
+            // statuses are judged here, with the body in hand.
+            .http_status_as_error(false)
+            .user_agent(user_agent)
+            .accept("application/json")
+            .build()
+            .into();
+        Transport {
+            agent,
+            body_limit: config.max_response_bytes.saturating_add(1),
+            max_response_bytes: config.max_response_bytes,
+            timeout_ms: config.timeout.as_millis(),
+        }
+    }
+
+    /// Sends `request` once and returns the server's envelope unchanged, or a local one.
+    pub fn exchange(&self, request: WireRequest) -> Envelope {
+        let response = match request.method {
+            Method::Post => self
+                .agent
+                .post(&request.url)
+                .header(request.auth_header, request.auth_value.clone())
+                .header("Content-Type", "application/json")
+                .send(request.body.as_deref().unwrap_or_default()),
+            Method::Get => self
+                .agent
+                .get(&request.url)
+                .header(request.auth_header, request.auth_value.clone())
+                .header("Content-Type", "application/json")
+                .call(),
+        };
+        match response {
+            Ok(response) => self.read_reply(response),
+            Err(e) => self.failure(e, Phase::Exchange),
+        }
+    }
+
+    fn read_reply(&self, mut response: ureq::http::Response<Body>) -> Envelope {
+        let status = response.status();
+        if status.is_redirection() {
+            return Envelope::local(
+                LocalCode::Redirect,
+                format!(
+                    "The server answered a redirect (HTTP {}); redirects are not followed so that keys never reach another host. Check base_url.",
+                    status.as_u16()
+                ),
+                "",
+            );
+        }
+        let bytes = match response
+            .body_mut()
+            .with_config()
+            .limit(self.body_limit)
+            .read_to_vec()
+        {
+            Ok(bytes) => bytes,
+            Err(e) => return self.failure(e, Phase::Body),
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        if let Some(envelope) = Envelope::from_server_body(&text) {
+            return envelope;
+        }
+        if status.is_success() {
+            Envelope::local(
+                LocalCode::InvalidReply,
+                format!(
+                    "The server's reply (HTTP {}, {} bytes) is not a TapTalk envelope; check base_url",
+                    status.as_u16(),
+                    bytes.len()
+                ),
+                "",
+            )
+        } else {
+            Envelope::with_status(
+                i64::from(status.as_u16()),
+                LocalCode::HttpStatus,
+                format!(
+                    "The server answered HTTP {} without a TapTalk envelope{}",
+                    status_text(status),
+                    if status.as_u16() == 404 {
+                        "; check base_url"
+                    } else {
+                        ""
+                    }
+                ),
+                "",
+            )
+        }
+    }
+
+    fn failure(&self, error: Error, phase: Phase) -> Envelope {
+        let (code, message) = match (error, phase) {
+            (Error::Timeout(Timeout::Connect | Timeout::Resolve), _) => (
+                LocalCode::ConnectFailed,
+                "Could not connect to the server within connect_timeout_ms; the request was not sent".to_owned(),
+            ),
+            (Error::Timeout(_), _) => (
+                LocalCode::Timeout,
+                format!("No complete reply within timeout_ms ({} ms)", self.timeout_ms),
+            ),
+            (Error::HostNotFound, _) => (
+                LocalCode::ConnectFailed,
+                "The server's host name could not be resolved; the request was not sent".to_owned(),
+            ),
+            (Error::ConnectionFailed, _) => (
+                LocalCode::ConnectFailed,
+                "Could not connect to the server; the request was not sent".to_owned(),
+            ),
+            (Error::Tls(_) | Error::Rustls(_) | Error::Pem(_), _) => (
+                LocalCode::Tls,
+                "The TLS handshake with the server failed (certificate or protocol)".to_owned(),
+            ),
+            (Error::BodyExceedsLimit(_), _) => (
+                LocalCode::ReplyTooLarge,
+                format!(
+                    "The server's reply is larger than max_response_bytes ({} bytes) and was refused",
+                    self.max_response_bytes
+                ),
+            ),
+            (Error::TooManyRedirects | Error::RedirectFailed, _) => (
+                LocalCode::Redirect,
+                "The server answered a redirect, which is not followed".to_owned(),
+            ),
+            (Error::Io(e), phase) => io_failure(&e, phase),
+            (Error::Protocol(_), Phase::Body) => (
+                LocalCode::TruncatedReply,
+                "The server's reply body was cut short or malformed".to_owned(),
+            ),
+            (Error::Protocol(_), Phase::Exchange) => (
+                LocalCode::InvalidReply,
+                "The server's reply is not valid HTTP".to_owned(),
+            ),
+            (other, _) => (
+                LocalCode::ConnectionLost,
+                format!("The exchange with the server failed: {}", kind_of(&other)),
+            ),
+        };
+        Envelope::local(code, message, "")
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Phase {
+    /// Connecting, sending, or waiting for the status line and headers.
+    Exchange,
+    /// Reading the reply body.
+    Body,
+}
+
+fn io_failure(e: &io::Error, phase: Phase) -> (LocalCode, String) {
+    use io::ErrorKind::*;
+    // A body limit hit inside the reader surfaces as an io error wrapping ureq's.
+    if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<Error>()) {
+        if matches!(inner, Error::BodyExceedsLimit(_)) {
+            return (
+                LocalCode::ReplyTooLarge,
+                "The server's reply is larger than max_response_bytes and was refused".to_owned(),
+            );
+        }
+    }
+    match (e.kind(), phase) {
+        (ConnectionRefused | AddrNotAvailable | NetworkUnreachable | HostUnreachable, _) => (
+            LocalCode::ConnectFailed,
+            format!("Could not connect to the server ({}); the request was not sent", e.kind()),
+        ),
+        (TimedOut | WouldBlock, _) => (
+            LocalCode::Timeout,
+            "No complete reply within timeout_ms".to_owned(),
+        ),
+        (UnexpectedEof, Phase::Body) => (
+            LocalCode::TruncatedReply,
+            "The server's reply body ended before its announced length".to_owned(),
+        ),
+        (_, _) => (
+            LocalCode::ConnectionLost,
+            format!(
+                "The connection broke before a complete reply ({}); the request may have reached the server",
+                e.kind()
+            ),
+        ),
+    }
+}
+
+fn status_text(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
+    }
+}
+
+/// A short description of an unexpected ureq error. Its Display is not used because it
+/// could some day include request details.
+fn kind_of(error: &Error) -> &'static str {
+    match error {
+        Error::Http(_) => "invalid request",
+        Error::BadUri(_) => "invalid URL",
+        Error::InvalidProxyUrl => "invalid proxy URL in the environment",
+        _ => "unexpected transport error",
+    }
+}
