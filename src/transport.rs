@@ -132,7 +132,7 @@ impl Transport {
     }
 
     fn failure(&self, error: Error, phase: Phase) -> Envelope {
-        let (code, message) = match (error, phase) {
+        let (code, message) = match (unwrap_io(error), phase) {
             (Error::Timeout(Timeout::Connect | Timeout::Resolve), _) => (
                 LocalCode::ConnectFailed,
                 "Could not connect to the server within connect_timeout_ms; the request was not sent".to_owned(),
@@ -182,6 +182,20 @@ impl Transport {
     }
 }
 
+/// ureq reports some of its own errors (the body limit) wrapped in an io::Error by the
+/// body reader; unwrap them so they are judged like the rest.
+fn unwrap_io(error: Error) -> Error {
+    match error {
+        Error::Io(e) if e.get_ref().is_some_and(|inner| inner.is::<Error>()) => {
+            match e.into_inner().map(|inner| inner.downcast::<Error>()) {
+                Some(Ok(inner)) => *inner,
+                _ => Error::ConnectionFailed,
+            }
+        }
+        other => other,
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Phase {
     /// Connecting, sending, or waiting for the status line and headers.
@@ -192,14 +206,11 @@ enum Phase {
 
 fn io_failure(e: &io::Error, phase: Phase) -> (LocalCode, String) {
     use io::ErrorKind::*;
-    // A body limit hit inside the reader surfaces as an io error wrapping ureq's.
-    if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<Error>()) {
-        if matches!(inner, Error::BodyExceedsLimit(_)) {
-            return (
-                LocalCode::ReplyTooLarge,
-                "The server's reply is larger than max_response_bytes and was refused".to_owned(),
-            );
-        }
+    if e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
+        return (
+            LocalCode::Tls,
+            "The TLS handshake with the server failed (certificate or protocol)".to_owned(),
+        );
     }
     match (e.kind(), phase) {
         (ConnectionRefused | AddrNotAvailable | NetworkUnreachable | HostUnreachable, _) => (
