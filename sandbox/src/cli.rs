@@ -1,0 +1,192 @@
+//! The command line of the `taptalk-sandbox` binary.
+
+use crate::config::SandboxConfig;
+use std::time::Duration;
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+#[derive(Debug, Clone)]
+pub enum Command {
+    Run {
+        listen: String,
+        config: Box<SandboxConfig>,
+    },
+    Help,
+    Version,
+}
+
+pub fn help() -> String {
+    let d = SandboxConfig::default();
+    format!(
+        "taptalk-sandbox: an offline TapTalk.io server (PowerTalk, SendTalk, OneTalk)
+
+Usage: taptalk-sandbox [FLAGS]
+
+  --listen HOST:PORT             address to listen on; port 0 picks a free one [{DEFAULT_LISTEN}]
+  --powertalk-key-id ID          PowerTalk Server Key ID [{}]
+  --powertalk-key-secret SECRET  PowerTalk Server Key Secret [{}]
+  --sendtalk-api-key KEY         SendTalk API-Key [{}]
+  --onetalk-api-key KEY          OneTalk API-Key [{}]
+  --delivery-delay-ms MS         SendTalk pending -> sent delay per message [{}]
+  --sendtalk-balance IDR         SendTalk balance; each send costs the price [unlimited]
+  --sendtalk-price IDR           price of one SendTalk message [{}]
+  --invalid-recipient PHONE      a phone not on WhatsApp (repeatable, or comma-separated)
+  --powertalk-max-body-chars N   PowerTalk bodies longer than this are split [{}]
+  --threads N                    worker threads [{}]
+  --max-request-bytes N          larger request bodies get HTTP 413 [{}]
+  -h, --help                     print this help
+  -V, --version                  print the version
+
+The first line on stdout is `taptalk-sandbox listening on http://HOST:PORT`,
+followed by the keys it accepts. Point every product's base URL at that URL.
+The control API is under /_sandbox/ (see the README).
+",
+        d.powertalk_key_id,
+        d.powertalk_key_secret,
+        d.sendtalk_api_key,
+        d.onetalk_api_key,
+        d.delivery_delay.as_millis(),
+        d.sendtalk_price,
+        d.powertalk_max_body_chars,
+        d.threads,
+        d.max_request_bytes,
+    )
+}
+
+fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
+    value
+        .parse()
+        .map_err(|_| format!("{flag}: expected a whole number, got {value:?}"))
+}
+
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+    let mut listen = DEFAULT_LISTEN.to_string();
+    let mut config = SandboxConfig::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
+            _ => {}
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => args
+                .next()
+                .ok_or_else(|| format!("{flag} needs a value (see --help)"))?,
+        };
+        match flag.as_str() {
+            "--listen" => listen = value,
+            "--powertalk-key-id" => config.powertalk_key_id = value,
+            "--powertalk-key-secret" => config.powertalk_key_secret = value,
+            "--sendtalk-api-key" => config.sendtalk_api_key = value,
+            "--onetalk-api-key" => config.onetalk_api_key = value,
+            "--delivery-delay-ms" => {
+                config.delivery_delay = Duration::from_millis(number(&flag, &value)?)
+            }
+            "--sendtalk-balance" => config.sendtalk_balance = Some(number(&flag, &value)?),
+            "--sendtalk-price" => config.sendtalk_price = number(&flag, &value)?,
+            "--invalid-recipient" | "--invalid-recipients" => config.invalid_recipients.extend(
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string),
+            ),
+            "--powertalk-max-body-chars" => {
+                config.powertalk_max_body_chars = number::<usize>(&flag, &value)?.max(1)
+            }
+            "--threads" => config.threads = number::<usize>(&flag, &value)?.max(1),
+            "--max-request-bytes" => config.max_request_bytes = number(&flag, &value)?,
+            _ => return Err(format!("unknown flag {flag} (see --help)")),
+        }
+    }
+    Ok(Command::Run {
+        listen,
+        config: Box::new(config),
+    })
+}
+
+/// What the binary prints once it listens: the URL line first, then the keys.
+pub fn banner(listening_on: &str, config: &SandboxConfig) -> String {
+    format!(
+        "taptalk-sandbox listening on {listening_on}
+powertalk Server-Key: {} (key id {:?}, key secret {:?})
+sendtalk API-Key: {}
+onetalk API-Key: {}
+",
+        config.powertalk_server_key(),
+        config.powertalk_key_id,
+        config.powertalk_key_secret,
+        config.sendtalk_api_key,
+        config.onetalk_api_key,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str]) -> (String, SandboxConfig) {
+        match parse(args.iter().map(|s| s.to_string())).unwrap() {
+            Command::Run { listen, config } => (listen, *config),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn flags_set_the_config() {
+        let (listen, c) = run(&[
+            "--listen=127.0.0.1:0",
+            "--sendtalk-api-key",
+            "k",
+            "--invalid-recipient",
+            "1,2",
+            "--invalid-recipient=3",
+            "--sendtalk-balance",
+            "500",
+            "--delivery-delay-ms",
+            "0",
+        ]);
+        assert_eq!(listen, "127.0.0.1:0");
+        assert_eq!(c.sendtalk_api_key, "k");
+        assert_eq!(c.invalid_recipients, ["1", "2", "3"]);
+        assert_eq!(c.sendtalk_balance, Some(500));
+        assert_eq!(c.delivery_delay, Duration::ZERO);
+        assert_eq!(run(&[]).0, DEFAULT_LISTEN);
+    }
+
+    #[test]
+    fn bad_flags_are_explained() {
+        let err = |a: &[&str]| parse(a.iter().map(|s| s.to_string())).unwrap_err();
+        assert!(err(&["--nope", "1"]).contains("unknown flag"));
+        assert!(err(&["--threads"]).contains("needs a value"));
+        assert!(err(&["--threads", "x"]).contains("whole number"));
+        assert!(matches!(parse(["--help".to_string()]), Ok(Command::Help)));
+    }
+
+    #[test]
+    fn help_lists_every_flag() {
+        let text = help();
+        for flag in [
+            "--listen",
+            "--powertalk-key-id",
+            "--powertalk-key-secret",
+            "--sendtalk-api-key",
+            "--onetalk-api-key",
+            "--delivery-delay-ms",
+            "--sendtalk-balance",
+            "--sendtalk-price",
+            "--invalid-recipient",
+            "--powertalk-max-body-chars",
+            "--threads",
+            "--max-request-bytes",
+        ] {
+            assert!(text.contains(flag), "{flag}");
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! The sandbox's own API under `/_sandbox/`: look at what was stored, reset,
+//! inject faults, change settings. Answers use the vendor's envelope too, so
+//! one JSON reader serves a test for both.
+
+use crate::faults::Fault;
+use crate::http::Head;
+use crate::reply::Reply;
+use crate::state::{Shared, Tier};
+use serde_json::{json, Value};
+
+/// A refused control request: the field at fault and why.
+pub type Refusal = (String, String);
+
+const ENDPOINTS: &[(&str, &str, &str)] = &[
+    (
+        "GET",
+        "/_sandbox/powertalk/messages",
+        "stored PowerTalk messages",
+    ),
+    (
+        "GET",
+        "/_sandbox/powertalk/contacts",
+        "PowerTalk contact pairs",
+    ),
+    (
+        "GET",
+        "/_sandbox/sendtalk/messages",
+        "SendTalk messages with their delivery status",
+    ),
+    ("GET", "/_sandbox/onetalk/cases", "OneTalk cases"),
+    ("GET", "/_sandbox/onetalk/messages", "OneTalk messages"),
+    (
+        "POST",
+        "/_sandbox/onetalk/cases/close",
+        "close a case: {\"caseID\": ..}",
+    ),
+    (
+        "GET",
+        "/_sandbox/requests",
+        "request log (?path= to filter)",
+    ),
+    (
+        "POST",
+        "/_sandbox/reset",
+        "clear state, faults and settings",
+    ),
+    ("GET", "/_sandbox/faults", "pending faults"),
+    (
+        "POST",
+        "/_sandbox/faults",
+        "inject a fault (or an array of them)",
+    ),
+    ("GET", "/_sandbox/settings", "runtime settings"),
+    ("POST", "/_sandbox/settings", "change runtime settings"),
+];
+
+pub fn handle(shared: &Shared, head: &Head, body: &[u8]) -> Reply {
+    let path = head.path.trim_end_matches('/');
+    let known = ENDPOINTS.iter().filter(|(_, p, _)| *p == path);
+    if path == "/_sandbox" {
+        let list: Vec<Value> = ENDPOINTS
+            .iter()
+            .map(|(m, p, what)| json!({ "method": m, "path": p, "description": what }))
+            .collect();
+        return Reply::ok(json!({ "endpoints": list }));
+    }
+    let methods: Vec<&str> = known.map(|(m, _, _)| *m).collect();
+    if methods.is_empty() {
+        return Reply::http_error(404, "40400", &format!("No control endpoint at {path}"));
+    }
+    if !methods.contains(&head.method.as_str()) {
+        let allowed = methods.join(", ");
+        let message = format!("Method {} is not allowed here; use {allowed}", head.method);
+        return Reply::http_error(405, "40500", &message).with_header("Allow", &allowed);
+    }
+    let input = if head.method == "POST" {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            json!({})
+        } else {
+            match serde_json::from_slice::<Value>(body) {
+                Ok(v) => v,
+                Err(_) => return Reply::invalid_param("Request body is not valid JSON", ""),
+            }
+        }
+    } else {
+        Value::Null
+    };
+    let result = match (head.method.as_str(), path) {
+        ("GET", "/_sandbox/powertalk/messages") => {
+            Ok(json!({ "messages": powertalk_messages(shared) }))
+        }
+        ("GET", "/_sandbox/powertalk/contacts") => {
+            Ok(json!({ "contacts": powertalk_contacts(shared) }))
+        }
+        ("GET", "/_sandbox/sendtalk/messages") => {
+            Ok(json!({ "messages": sendtalk_messages(shared) }))
+        }
+        ("GET", "/_sandbox/onetalk/cases") => Ok(json!({ "cases": onetalk_cases(shared) })),
+        ("GET", "/_sandbox/onetalk/messages") => {
+            Ok(json!({ "messages": onetalk_messages(shared) }))
+        }
+        ("POST", "/_sandbox/onetalk/cases/close") => close_case(shared, &input),
+        ("GET", "/_sandbox/requests") => {
+            let query = crate::http::query_object(&head.query);
+            Ok(json!({ "requests": requests(shared, query["path"].as_str()) }))
+        }
+        ("POST", "/_sandbox/reset") => {
+            shared.reset();
+            Ok(json!({ "success": true }))
+        }
+        ("GET", "/_sandbox/faults") => Ok(json!({ "faults": faults(shared) })),
+        ("POST", "/_sandbox/faults") => add_faults(shared, &input).map(|f| json!({ "faults": f })),
+        ("GET", "/_sandbox/settings") => Ok(json!({ "settings": settings(shared) })),
+        ("POST", "/_sandbox/settings") => {
+            apply_settings(shared, &input).map(|s| json!({ "settings": s }))
+        }
+        _ => unreachable!("every listed endpoint is handled"),
+    };
+    match result {
+        Ok(data) => Reply::ok(data),
+        Err((field, message)) => Reply::invalid_param(&message, &field),
+    }
+}
+
+pub fn powertalk_messages(shared: &Shared) -> Value {
+    shared.lock().powertalk.messages_json()
+}
+
+pub fn powertalk_contacts(shared: &Shared) -> Value {
+    shared.lock().powertalk.contacts_json()
+}
+
+pub fn sendtalk_messages(shared: &Shared) -> Value {
+    let now = shared.clock.now_ms();
+    let mut state = shared.lock();
+    let delay = state.settings.delivery_delay_ms;
+    state.sendtalk.advance(now, delay);
+    state.sendtalk.to_json()
+}
+
+pub fn onetalk_cases(shared: &Shared) -> Value {
+    shared.lock().onetalk.cases_json()
+}
+
+pub fn onetalk_messages(shared: &Shared) -> Value {
+    shared.lock().onetalk.messages_json()
+}
+
+pub fn requests(shared: &Shared, path: Option<&str>) -> Value {
+    shared.lock().log.to_json(path)
+}
+
+pub fn faults(shared: &Shared) -> Value {
+    shared.lock().faults.to_json()
+}
+
+pub fn settings(shared: &Shared) -> Value {
+    shared.lock().settings.to_json()
+}
+
+pub fn close_case(shared: &Shared, input: &Value) -> Result<Value, Refusal> {
+    let Some(case_id) = input["caseID"].as_str() else {
+        return Err(("caseID".into(), "Case ID is required".into()));
+    };
+    let now = shared.clock.now_ms();
+    if shared.lock().onetalk.close_case(case_id, now) {
+        Ok(json!({ "success": true }))
+    } else {
+        Err(("caseID".into(), "Case is not found".into()))
+    }
+}
+
+/// One fault object or an array of them; all are checked before any is added.
+pub fn add_faults(shared: &Shared, input: &Value) -> Result<Value, Refusal> {
+    let specs = match input {
+        Value::Array(items) => items.iter().collect(),
+        one => vec![one],
+    };
+    let parsed = specs
+        .into_iter()
+        .map(Fault::from_json)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut state = shared.lock();
+    for fault in parsed {
+        state.faults.add(fault);
+    }
+    Ok(state.faults.to_json())
+}
+
+/// Changes the settings named in `input`; all are checked before any applies.
+pub fn apply_settings(shared: &Shared, input: &Value) -> Result<Value, Refusal> {
+    let Some(map) = input.as_object() else {
+        return Err((String::new(), "Settings must be a JSON object".into()));
+    };
+    let refuse = |field: &str, message: &str| Err((field.to_string(), message.to_string()));
+    let now = shared.clock.now_ms();
+    let mut state = shared.lock();
+    let mut next = state.settings.clone();
+    for (key, value) in map {
+        match key.as_str() {
+            "onetalk_tier" => match value.as_str().and_then(Tier::parse) {
+                Some(tier) => next.onetalk_tier = tier,
+                None => {
+                    return refuse(
+                        key,
+                        "onetalk_tier must be \"ok\", \"none\" or \"feature_missing\"",
+                    )
+                }
+            },
+            "sendtalk_balance" => match value {
+                Value::Null => next.sendtalk_balance = None,
+                v => match v.as_u64() {
+                    Some(b) => next.sendtalk_balance = Some(b),
+                    None => return refuse(key, "sendtalk_balance must be a whole number or null"),
+                },
+            },
+            "sendtalk_price" => match value.as_u64() {
+                Some(p) => next.sendtalk_price = p,
+                None => return refuse(key, "sendtalk_price must be a whole number"),
+            },
+            "invalid_recipients" => {
+                let phones: Option<Vec<String>> = value
+                    .as_array()
+                    .and_then(|a| a.iter().map(|p| p.as_str().map(str::to_string)).collect());
+                match phones {
+                    Some(phones) => next.invalid_recipients = phones,
+                    None => return refuse(key, "invalid_recipients must be an array of phones"),
+                }
+            }
+            "delivery_delay_ms" => match value.as_u64() {
+                Some(ms) if ms <= 3_600_000 => next.delivery_delay_ms = ms,
+                _ => return refuse(key, "delivery_delay_ms must be from 0 to 3600000"),
+            },
+            "powertalk_max_body_chars" => match value.as_u64() {
+                Some(n) if n >= 1 => next.powertalk_max_body_chars = n as usize,
+                _ => return refuse(key, "powertalk_max_body_chars must be at least 1"),
+            },
+            _ => return refuse(key, "unknown setting"),
+        }
+    }
+    // Messages already due under the old delay keep their delivery times.
+    let old_delay = state.settings.delivery_delay_ms;
+    state.sendtalk.advance(now, old_delay);
+    state.settings = next;
+    Ok(state.settings.to_json())
+}

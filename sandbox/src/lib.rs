@@ -1,0 +1,35 @@
+//! `taptalk-sandbox`: an offline TapTalk.io server for tests, demos and local
+//! development. It answers the SDK's eight operations at their documented
+//! paths with the vendor's envelopes, and offers a control API under
+//! `/_sandbox/` to inspect state, reset it and inject faults.
+//!
+//! ```no_run
+//! use taptalk_sandbox::{Sandbox, SandboxConfig};
+//! let sandbox = Sandbox::start(SandboxConfig::default()).unwrap();
+//! let base_url = sandbox.url(); // the base URL for all three products
+//! # let _ = base_url;
+//! sandbox.stop();
+//! ```
+
+mod auth;
+pub mod cli;
+mod clock;
+mod config;
+mod control;
+mod faults;
+mod http;
+mod ids;
+mod onetalk;
+mod powertalk;
+mod reply;
+mod routes;
+mod sendtalk;
+mod server;
+mod socket;
+mod state;
+
+pub use config::{
+    SandboxConfig, DEFAULT_ONETALK_API_KEY, DEFAULT_POWERTALK_KEY_ID, DEFAULT_POWERTALK_KEY_SECRET,
+    DEFAULT_SENDTALK_API_KEY,
+};
+pub use server::Sandbox;

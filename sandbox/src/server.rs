@@ -1,0 +1,200 @@
+//! The in-process sandbox: a listening socket, a pool of workers, and Rust
+//! wrappers around the control API.
+
+use crate::config::SandboxConfig;
+use crate::control;
+use crate::state::Shared;
+use serde_json::{json, Value};
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How often an idle worker looks at the stop flag; bounds `stop()`.
+const POLL: Duration = Duration::from_millis(50);
+
+/// A running sandbox. Dropping it stops it.
+pub struct Sandbox {
+    shared: Arc<Shared>,
+    server: Arc<tiny_http::Server>,
+    stopping: Arc<AtomicBool>,
+    workers: Vec<JoinHandle<()>>,
+    addr: SocketAddr,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Starts on a free port of 127.0.0.1.
+    pub fn start(config: SandboxConfig) -> io::Result<Sandbox> {
+        Sandbox::start_on("127.0.0.1:0", config)
+    }
+
+    /// Starts on `addr` ("HOST:PORT"; port 0 picks a free one).
+    pub fn start_on(addr: &str, config: SandboxConfig) -> io::Result<Sandbox> {
+        let listener = TcpListener::bind(addr)?;
+        let addr = listener.local_addr()?;
+        let server = tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        let server = Arc::new(server);
+        let threads = config.threads.max(1);
+        let shared = Arc::new(Shared::new(config));
+        let stopping = Arc::new(AtomicBool::new(false));
+        let mut workers = Vec::with_capacity(threads);
+        for n in 0..threads {
+            let (server, shared, stopping) = (server.clone(), shared.clone(), stopping.clone());
+            let worker = std::thread::Builder::new()
+                .name(format!("taptalk-sandbox-{n}"))
+                .spawn(move || work(&server, &shared, &stopping, addr.port()))?;
+            workers.push(worker);
+        }
+        Ok(Sandbox {
+            shared,
+            server,
+            stopping,
+            workers,
+            addr,
+        })
+    }
+
+    /// The base URL for all three products: `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        let ip = match self.addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The configuration it started with (see `settings()` for runtime changes).
+    pub fn config(&self) -> &SandboxConfig {
+        &self.shared.config
+    }
+
+    /// The `Server-Key` header value PowerTalk clients must send.
+    pub fn powertalk_server_key(&self) -> String {
+        self.shared.config.powertalk_server_key()
+    }
+
+    /// Stops accepting, finishes requests in progress, and joins the workers.
+    pub fn stop(self) {}
+
+    /// Clears stored data, the request log, pending faults and runtime settings.
+    pub fn reset(&self) {
+        self.shared.reset();
+    }
+
+    /// Adds a fault, in the JSON shape of `POST /_sandbox/faults`.
+    pub fn inject_fault(&self, fault: Value) -> Result<(), String> {
+        control::add_faults(&self.shared, &fault)
+            .map(|_| ())
+            .map_err(|(field, message)| format!("{field}: {message}"))
+    }
+
+    pub fn faults(&self) -> Value {
+        control::faults(&self.shared)
+    }
+
+    /// Changes settings, in the JSON shape of `POST /_sandbox/settings`.
+    pub fn update_settings(&self, settings: Value) -> Result<Value, String> {
+        control::apply_settings(&self.shared, &settings)
+            .map_err(|(field, message)| format!("{field}: {message}"))
+    }
+
+    pub fn settings(&self) -> Value {
+        control::settings(&self.shared)
+    }
+
+    /// "ok", "none" (49900 everywhere) or "feature_missing" (49901 on update).
+    pub fn set_onetalk_tier(&self, tier: &str) -> Result<(), String> {
+        self.update_settings(json!({ "onetalk_tier": tier }))
+            .map(|_| ())
+    }
+
+    pub fn set_sendtalk_balance(&self, balance: Option<u64>) {
+        let _ = self.update_settings(json!({ "sendtalk_balance": balance }));
+    }
+
+    pub fn set_invalid_recipients(&self, phones: &[&str]) {
+        let _ = self.update_settings(json!({ "invalid_recipients": phones }));
+    }
+
+    pub fn set_delivery_delay(&self, delay: Duration) {
+        let ms = (delay.as_millis() as u64).min(3_600_000);
+        let _ = self.update_settings(json!({ "delivery_delay_ms": ms }));
+    }
+
+    pub fn powertalk_messages(&self) -> Value {
+        control::powertalk_messages(&self.shared)
+    }
+
+    pub fn powertalk_contacts(&self) -> Value {
+        control::powertalk_contacts(&self.shared)
+    }
+
+    pub fn sendtalk_messages(&self) -> Value {
+        control::sendtalk_messages(&self.shared)
+    }
+
+    pub fn onetalk_cases(&self) -> Value {
+        control::onetalk_cases(&self.shared)
+    }
+
+    pub fn onetalk_messages(&self) -> Value {
+        control::onetalk_messages(&self.shared)
+    }
+
+    /// Closes a OneTalk case, as an agent resolving it; false if unknown.
+    pub fn close_onetalk_case(&self, case_id: &str) -> bool {
+        control::close_case(&self.shared, &json!({ "caseID": case_id })).is_ok()
+    }
+
+    /// The request log (API requests only; header names, never values).
+    pub fn requests(&self) -> Value {
+        control::requests(&self.shared, None)
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        for _ in 0..self.workers.len() {
+            self.server.unblock();
+        }
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
+
+fn work(server: &tiny_http::Server, shared: &Shared, stopping: &AtomicBool, port: u16) {
+    while !stopping.load(Ordering::SeqCst) {
+        match server.recv_timeout(POLL) {
+            Ok(Some(request)) => {
+                // The request handler already turns panics into a 500; this
+                // is the last line, so a worker is never lost.
+                let _ = catch_unwind(AssertUnwindSafe(|| {
+                    crate::http::serve(shared, port, request)
+                }));
+            }
+            Ok(None) => {}
+            // The accept loop has failed; keep polling the stop flag only.
+            Err(_) => std::thread::sleep(POLL),
+        }
+    }
+}
