@@ -6,7 +6,7 @@ use crate::control;
 use crate::state::Shared;
 use serde_json::{json, Value};
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -19,7 +19,7 @@ const POLL: Duration = Duration::from_millis(50);
 /// A running sandbox. Dropping it stops it.
 pub struct Sandbox {
     shared: Arc<Shared>,
-    server: Arc<tiny_http::Server>,
+    server: Option<Arc<tiny_http::Server>>,
     stopping: Arc<AtomicBool>,
     workers: Vec<JoinHandle<()>>,
     addr: SocketAddr,
@@ -59,7 +59,7 @@ impl Sandbox {
         }
         Ok(Sandbox {
             shared,
-            server,
+            server: Some(server),
             stopping,
             workers,
             addr,
@@ -68,11 +68,7 @@ impl Sandbox {
 
     /// The base URL for all three products: `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
-        let ip = match self.addr.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-            ip => ip,
-        };
+        let ip = loopback(self.addr.ip());
         format!("http://{}", SocketAddr::new(ip, self.addr.port()))
     }
 
@@ -173,12 +169,29 @@ impl Sandbox {
 impl Drop for Sandbox {
     fn drop(&mut self) {
         self.stopping.store(true, Ordering::SeqCst);
-        for _ in 0..self.workers.len() {
-            self.server.unblock();
-        }
         for worker in self.workers.drain(..) {
             let _ = worker.join();
         }
+        // The last handle closes the listener, but on tiny_http's accept
+        // thread, which cannot be joined: wait (bounded) until connections
+        // are refused, so `stop()` returning means the port is closed.
+        drop(self.server.take());
+        let local = SocketAddr::new(loopback(self.addr.ip()), self.addr.port());
+        for _ in 0..100 {
+            if TcpStream::connect_timeout(&local, POLL).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// A wildcard address is reachable through the loopback of its family.
+fn loopback(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
     }
 }
 
