@@ -142,7 +142,11 @@ impl Client {
 
 /// The request as it goes on the wire: the caller's fields, with PowerTalk `data` encoded
 /// to the string the API wants, or moved to the query string for the GET operation.
-fn wire_request(op: Operation, credentials: &Credentials, mut map: Map<String, Value>) -> WireRequest<'_> {
+fn wire_request(
+    op: Operation,
+    credentials: &Credentials,
+    mut map: Map<String, Value>,
+) -> WireRequest<'_> {
     let mut url = format!("{}{}", credentials.base_url, op.path());
     let body = match op.method() {
         Method::Get => {

@@ -219,7 +219,9 @@ fn check_base_url(path: &str, url: &str) -> Parsed<String> {
         .filter(|h| !h.is_empty())
         .ok_or_else(|| invalid("has no host (expected e.g. https://host)"))?;
     if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
-        return Err(invalid("must not contain user:password@; keys go in their own config keys"));
+        return Err(invalid(
+            "must not contain user:password@; keys go in their own config keys",
+        ));
     }
     if uri.query().is_some() || url.contains('#') {
         return Err(invalid("must not contain a query or fragment"));

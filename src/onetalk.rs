@@ -104,7 +104,8 @@ fn check_template_parameters(parameters: &Map<String, Value>) -> Checked<()> {
                 let (name, value) = (field("name", "Name"), field("value", "Value"));
                 item.only(&[name, value])?;
                 item.required_str(name)?;
-                item.optional_str(value)?.ok_or_else(|| item.required(value))?;
+                item.optional_str(value)?
+                    .ok_or_else(|| item.required(value))?;
                 Ok(())
             })?,
             Some(_) => return Err(f.wrong_type(part, "an array of {name, value} objects")),

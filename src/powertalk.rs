@@ -104,7 +104,10 @@ fn check_images(f: &Fields, images: &Value) -> Checked<()> {
             image.optional_str(field(key, "105"))?;
         }
         for key in ["size", "width", "height"] {
-            if image.optional_int(field(key, "105"))?.is_some_and(|n| n < 0) {
+            if image
+                .optional_int(field(key, "105"))?
+                .is_some_and(|n| n < 0)
+            {
                 return Err(image.invalid(field(key, "105"), "must not be negative"));
             }
         }
@@ -114,7 +117,10 @@ fn check_images(f: &Fields, images: &Value) -> Checked<()> {
 
 fn check_products(f: &Fields, products: &Value) -> Checked<()> {
     let Some(items) = products.as_array().filter(|a| !a.is_empty()) else {
-        return Err(f.invalid(DATA, "a products message needs an array of one or more products"));
+        return Err(f.invalid(
+            DATA,
+            "a products message needs an array of one or more products",
+        ));
     };
     check_items(f, DATA, items, |product| {
         product.required_str(field("name", "105"))?;

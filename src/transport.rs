@@ -22,6 +22,9 @@ pub(crate) struct WireRequest<'a> {
     pub body: Option<Vec<u8>>,
 }
 
+/// Idle keep-alive connections kept per client (all products share one pool).
+const IDLE_CONNECTIONS: usize = 32;
+
 pub(crate) struct Transport {
     agent: Agent,
     /// Read limit for a reply body: the cap plus one byte, so a body of exactly the cap passes.
@@ -44,6 +47,10 @@ impl Transport {
             // API errors come back as HTTP 200 with the status in the body; other HTTP
             // statuses are judged here, with the body in hand.
             .http_status_as_error(false)
+            // ureq keeps 3 idle connections per host by default; a client shared by a thread
+            // pool would then reconnect on most calls.
+            .max_idle_connections(IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(IDLE_CONNECTIONS)
             .user_agent(user_agent)
             .accept("application/json")
             .build()

@@ -13,9 +13,17 @@ fn refusal(config: Value) -> (String, String) {
 
 #[test]
 fn defaults_are_the_documented_hosts_and_timeouts() {
-    let config = Config::from_json(r#"{"sendtalk": {"api_key": "a"}, "onetalk": {"api_key": "b"}}"#).unwrap();
-    assert_eq!(config.sendtalk.unwrap().base_url, "https://sendtalk-api.taptalk.io");
-    assert_eq!(config.onetalk.unwrap().base_url, "https://onetalk-api.taptalk.io");
+    let config =
+        Config::from_json(r#"{"sendtalk": {"api_key": "a"}, "onetalk": {"api_key": "b"}}"#)
+            .unwrap();
+    assert_eq!(
+        config.sendtalk.unwrap().base_url,
+        "https://sendtalk-api.taptalk.io"
+    );
+    assert_eq!(
+        config.onetalk.unwrap().base_url,
+        "https://onetalk-api.taptalk.io"
+    );
     assert!(config.powertalk.is_none());
     assert_eq!(config.timeout.as_millis(), 30_000);
     assert_eq!(config.connect_timeout.as_millis(), 10_000);
@@ -60,13 +68,24 @@ fn every_bad_setting_is_refused_naming_its_key() {
         (json!({"max_response_bytes": 0}), "max_response_bytes", "max_response_bytes must be a positive whole number"),
     ];
     for (config, key, message) in cases {
-        assert_eq!(refusal(config.clone()), (key.to_owned(), message.to_owned()), "{config}");
+        assert_eq!(
+            refusal(config.clone()),
+            (key.to_owned(), message.to_owned()),
+            "{config}"
+        );
     }
 }
 
 #[test]
 fn plain_http_is_allowed_to_loopback_only() {
-    for url in ["http://127.0.0.1:8080", "http://127.9.9.9", "http://localhost:1", "http://LOCALHOST", "http://[::1]:8080", "https://example.com"] {
+    for url in [
+        "http://127.0.0.1:8080",
+        "http://127.9.9.9",
+        "http://localhost:1",
+        "http://LOCALHOST",
+        "http://[::1]:8080",
+        "https://example.com",
+    ] {
         let config = json!({"sendtalk": {"api_key": "a", "base_url": url}});
         assert!(Config::from_json(&config.to_string()).is_ok(), "{url}");
     }
@@ -74,25 +93,43 @@ fn plain_http_is_allowed_to_loopback_only() {
 
 #[test]
 fn not_json_or_not_an_object_is_refused() {
-    assert_eq!(Config::from_json("[]").unwrap_err().message, "The config must be a JSON object");
-    assert!(Config::from_json("{").unwrap_err().message.starts_with("The config is not valid JSON"));
+    assert_eq!(
+        Config::from_json("[]").unwrap_err().message,
+        "The config must be a JSON object"
+    );
+    assert!(Config::from_json("{")
+        .unwrap_err()
+        .message
+        .starts_with("The config is not valid JSON"));
 }
 
 #[test]
 fn a_refusal_is_an_envelope_with_code_90003() {
     let envelope = Client::from_json(r#"{"timeout_ms": 0}"#).unwrap_err();
     let value: Value = serde_json::from_str(envelope.as_json()).unwrap();
-    assert_eq!(value, json!({"status": 400, "error": {"code": "90003", "message": "timeout_ms must be a positive whole number", "field": "timeout_ms"}, "data": {}}));
+    assert_eq!(
+        value,
+        json!({"status": 400, "error": {"code": "90003", "message": "timeout_ms must be a positive whole number", "field": "timeout_ms"}, "data": {}})
+    );
 }
 
 #[test]
 fn keys_never_appear_in_debug_output_or_errors() {
-    let secrets = ["s3cr3t-SECRET", "st-API-KEY-123", "ot-API-KEY-456", support::SERVER_KEY];
+    let secrets = [
+        "s3cr3t-SECRET",
+        "st-API-KEY-123",
+        "ot-API-KEY-456",
+        support::SERVER_KEY,
+    ];
     let server = MockServer::answering(json!({}));
     let config = config_for(&server.url());
     let client = Client::from_json(&config).unwrap();
     let parsed = Config::from_json(&config).unwrap();
-    let mut printed = vec![format!("{client:?}"), format!("{client:#?}"), format!("{parsed:?}")];
+    let mut printed = vec![
+        format!("{client:?}"),
+        format!("{client:#?}"),
+        format!("{parsed:?}"),
+    ];
     // Errors of every kind, including ones quoting the request.
     for op in Operation::ALL {
         printed.push(client.call(op, "{}").into_json());

@@ -24,7 +24,10 @@ fn client_for(url: &str, extra: Value) -> Client {
 }
 
 /// Runs one get_status against a server answering `reply`, and returns the envelope.
-fn envelope_for(reply: impl Fn() -> Reply + Send + Sync + 'static, extra: Value) -> (Value, MockServer) {
+fn envelope_for(
+    reply: impl Fn() -> Reply + Send + Sync + 'static,
+    extra: Value,
+) -> (Value, MockServer) {
     let server = MockServer::start(move |_| reply());
     let client = client_for(&server.url(), extra);
     let envelope = client.call(Operation::SendtalkGetStatus, STATUS_REQUEST);
@@ -45,7 +48,10 @@ fn a_slow_server_is_cut_off_by_timeout_ms() {
         || Reply::Delay(Duration::from_secs(3), Box::new(support::ok(json!({})))),
         json!({"timeout_ms": 300}),
     );
-    assert_eq!(reply, local(504, "91001", "No complete reply within timeout_ms (300 ms)"));
+    assert_eq!(
+        reply,
+        local(504, "91001", "No complete reply within timeout_ms (300 ms)")
+    );
     assert_eq!(server.requests().len(), 1, "sent once, never retried");
 }
 
@@ -55,15 +61,32 @@ fn a_body_that_is_not_json_is_an_invalid_reply() {
         || raw("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world"),
         json!({}),
     );
-    assert_eq!(reply, local(502, "91006", "The server's reply (HTTP 200, 11 bytes) is not a TapTalk envelope; check base_url"));
+    assert_eq!(
+        reply,
+        local(
+            502,
+            "91006",
+            "The server's reply (HTTP 200, 11 bytes) is not a TapTalk envelope; check base_url"
+        )
+    );
 }
 
 #[test]
 fn json_of_another_shape_is_an_invalid_reply() {
-    for body in [r#"{"ok":true}"#, r#"{"status":"200","error":{}}"#, r#"{"status":200,"error":"none"}"#, "[]"] {
+    for body in [
+        r#"{"ok":true}"#,
+        r#"{"status":"200","error":{}}"#,
+        r#"{"status":200,"error":"none"}"#,
+        "[]",
+    ] {
         let owned = body.to_owned();
         let (reply, _) = envelope_for(
-            move || raw(&format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{owned}", owned.len())),
+            move || {
+                raw(&format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{owned}",
+                    owned.len()
+                ))
+            },
             json!({}),
         );
         assert_eq!(reply["error"]["code"], "91006", "{body}");
@@ -82,10 +105,19 @@ fn a_body_that_is_not_utf8_is_an_invalid_reply() {
 #[test]
 fn an_html_500_is_an_http_status_error_carrying_the_status() {
     let (reply, _) = envelope_for(
-        || raw("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: 22\r\n\r\n<h1>Server Error</h1>\n"),
+        || {
+            raw("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: 22\r\n\r\n<h1>Server Error</h1>\n")
+        },
         json!({}),
     );
-    assert_eq!(reply, local(500, "91008", "The server answered HTTP 500 Internal Server Error without a TapTalk envelope"));
+    assert_eq!(
+        reply,
+        local(
+            500,
+            "91008",
+            "The server answered HTTP 500 Internal Server Error without a TapTalk envelope"
+        )
+    );
 }
 
 #[test]
@@ -94,16 +126,34 @@ fn a_404_page_hints_at_the_base_url() {
         || raw("HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found"),
         json!({}),
     );
-    assert_eq!(reply, local(404, "91008", "The server answered HTTP 404 Not Found without a TapTalk envelope; check base_url"));
+    assert_eq!(
+        reply,
+        local(
+            404,
+            "91008",
+            "The server answered HTTP 404 Not Found without a TapTalk envelope; check base_url"
+        )
+    );
 }
 
 #[test]
 fn a_truncated_body_is_reported_as_such() {
     let (reply, _) = envelope_for(
-        || Reply::RawThenClose(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"status\":200,".to_vec()),
+        || {
+            Reply::RawThenClose(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"status\":200,".to_vec(),
+            )
+        },
         json!({}),
     );
-    assert_eq!(reply, local(502, "91007", "The server's reply body ended before its announced length"));
+    assert_eq!(
+        reply,
+        local(
+            502,
+            "91007",
+            "The server's reply body ended before its announced length"
+        )
+    );
 }
 
 #[test]
@@ -112,8 +162,14 @@ fn a_reset_connection_is_connection_lost() {
     assert_eq!(reply["status"], 502);
     assert_eq!(reply["error"]["code"], "91003");
     let message = reply["error"]["message"].as_str().unwrap();
-    assert!(message.starts_with("The connection broke before a complete reply"), "{message}");
-    assert!(message.ends_with("the request may have reached the server"), "{message}");
+    assert!(
+        message.starts_with("The connection broke before a complete reply"),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("the request may have reached the server"),
+        "{message}"
+    );
     assert_eq!(server.requests().len(), 1, "sent once, never retried");
 }
 
@@ -125,9 +181,18 @@ fn a_connection_closed_without_reply_is_connection_lost() {
 
 #[test]
 fn a_refused_connection_means_nothing_was_sent() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let client = client_for(&format!("http://127.0.0.1:{port}"), json!({}));
-    let reply: Value = serde_json::from_str(client.call(Operation::SendtalkGetStatus, STATUS_REQUEST).as_json()).unwrap();
+    let reply: Value = serde_json::from_str(
+        client
+            .call(Operation::SendtalkGetStatus, STATUS_REQUEST)
+            .as_json(),
+    )
+    .unwrap();
     assert_eq!(reply["status"], 503);
     assert_eq!(reply["error"]["code"], "91002");
     let message = reply["error"]["message"].as_str().unwrap();
@@ -136,8 +201,15 @@ fn a_refused_connection_means_nothing_was_sent() {
 
 #[test]
 fn a_redirect_is_refused_and_not_followed() {
-    for status in ["301 Moved Permanently", "302 Found", "307 Temporary Redirect", "308 Permanent Redirect"] {
-        let head = format!("HTTP/1.1 {status}\r\nLocation: http://127.0.0.2:1/steal\r\nContent-Length: 0\r\n\r\n");
+    for status in [
+        "301 Moved Permanently",
+        "302 Found",
+        "307 Temporary Redirect",
+        "308 Permanent Redirect",
+    ] {
+        let head = format!(
+            "HTTP/1.1 {status}\r\nLocation: http://127.0.0.2:1/steal\r\nContent-Length: 0\r\n\r\n"
+        );
         let (reply, server) = envelope_for(move || raw(&head), json!({}));
         let code = &status[..3];
         assert_eq!(
@@ -150,13 +222,27 @@ fn a_redirect_is_refused_and_not_followed() {
 
 #[test]
 fn an_oversized_body_is_refused() {
-    let body = format!(r#"{{"status":200,"error":{{"code":"","message":"","field":""}},"data":{{"pad":"{}"}}}}"#, "x".repeat(2000));
+    let body = format!(
+        r#"{{"status":200,"error":{{"code":"","message":"","field":""}},"data":{{"pad":"{}"}}}}"#,
+        "x".repeat(2000)
+    );
     let len = body.len();
     let (reply, _) = envelope_for(
-        move || raw(&format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n{body}")),
+        move || {
+            raw(&format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n{body}"
+            ))
+        },
         json!({"max_response_bytes": 1000}),
     );
-    assert_eq!(reply, local(502, "91009", "The server's reply is larger than max_response_bytes (1000 bytes) and was refused"));
+    assert_eq!(
+        reply,
+        local(
+            502,
+            "91009",
+            "The server's reply is larger than max_response_bytes (1000 bytes) and was refused"
+        )
+    );
 }
 
 #[test]
@@ -164,7 +250,11 @@ fn a_body_of_exactly_the_cap_is_accepted() {
     let envelope = r#"{"status":200,"error":{"code":"","message":"","field":""},"data":{}}"#;
     let cap = envelope.len();
     let (reply, _) = envelope_for(
-        move || raw(&format!("HTTP/1.1 200 OK\r\nContent-Length: {cap}\r\n\r\n{envelope}")),
+        move || {
+            raw(&format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {cap}\r\n\r\n{envelope}"
+            ))
+        },
         json!({"max_response_bytes": cap}),
     );
     assert_eq!(reply["status"], 200);
@@ -178,7 +268,9 @@ fn an_endless_body_is_refused_with_bounded_memory() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     let streamer = thread::spawn(move || {
         let (mut stream, _) = listener.accept().unwrap();
-        stream.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
+        stream
+            .set_write_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
         let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 8589934592\r\n\r\n");
         let chunk = vec![b' '; 64 * 1024];
         let mut sent = 0usize;
@@ -192,7 +284,10 @@ fn an_endless_body_is_refused_with_bounded_memory() {
     assert_eq!(reply.code(), "91009");
     drop(client);
     let sent = streamer.join().unwrap();
-    assert!(sent < 64 << 20, "the client stopped reading early ({sent} bytes were written)");
+    assert!(
+        sent < 64 << 20,
+        "the client stopped reading early ({sent} bytes were written)"
+    );
 }
 
 #[test]
@@ -209,5 +304,8 @@ fn a_tls_failure_is_reported_as_tls() {
     let client = client_for(&format!("https://127.0.0.1:{port}"), json!({}));
     let reply = client.call(Operation::SendtalkGetStatus, STATUS_REQUEST);
     assert_eq!((reply.status(), reply.code()), (502, "91004"), "{reply}");
-    assert_eq!(reply.message(), "The TLS handshake with the server failed (certificate or protocol)");
+    assert_eq!(
+        reply.message(),
+        "The TLS handshake with the server failed (certificate or protocol)"
+    );
 }

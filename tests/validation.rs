@@ -125,40 +125,93 @@ fn every_rule_answers_40002_locally_without_touching_the_network() {
     let client = Client::from_json(&config_for(&server.url())).unwrap();
     let mut failures = Vec::new();
     for (op, request, field, message) in cases() {
-        let reply: Value = serde_json::from_str(client.call(op, &request.to_string()).as_json()).unwrap();
+        let reply: Value =
+            serde_json::from_str(client.call(op, &request.to_string()).as_json()).unwrap();
         let expected = json!({"status": 400, "error": {"code": "40002", "message": message, "field": field}, "data": {}});
         if reply != expected {
-            failures.push(format!("{} {request}\n  got      {reply}\n  expected {expected}", op.name()));
+            failures.push(format!(
+                "{} {request}\n  got      {reply}\n  expected {expected}",
+                op.name()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} rules failed:\n{}", failures.len(), failures.join("\n"));
-    assert!(server.requests().is_empty(), "validation must not use the network");
+    assert!(
+        failures.is_empty(),
+        "{} rules failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        server.requests().is_empty(),
+        "validation must not use the network"
+    );
 }
 
 #[test]
 fn the_pages_examples_pass_validation() {
     let examples = [
-        (PowertalkSendCustomMessage, json!({"messageType": 1001, "body": "Hi, nice to meet you.", "data": "", "filterID": "", "senderXCUserID": "1", "recipientXCUserID": "", "xcRoomID": "6A02C41D"})),
-        (PowertalkSendCustomMessage, json!({"messageType": 3001, "body": "Custom", "data": {"any": "thing"}, "senderXCUserID": "1", "recipientXCUserID": "6"})),
-        (PowertalkSendCustomMessage, json!({"messageType": 1002, "body": "Image", "data": [{"url": "a"}, {"url": "b", "size": 0}], "senderXCUserID": "1", "recipientXCUserID": "6"})),
-        (SendtalkSendWhatsapp, json!({"phone": "6281212345678", "messageType": "otp", "body": "Your code is 1234"})),
-        (OnetalkSendWhatsapp, json!({"channelID": "2101081881", "phone": "6281212345678", "messageType": "image", "body": "http://x/y.jpg", "filename": "my-photo.jpg", "caption": "This is the photo.", "withCase": true, "topicID": 1})),
-        (OnetalkSendWhatsappTemplate, with(ot_template(), json!({"parameters": {"footer": []}}))),
-        (OnetalkGetUpdatedCases, json!({"since_timestamp": 1640367001000_i64, "limit": 100})),
-        (OnetalkUpdateCase, json!({"caseID": "00C49D438C", "agentRemark": "", "isJunk": false})),
+        (
+            PowertalkSendCustomMessage,
+            json!({"messageType": 1001, "body": "Hi, nice to meet you.", "data": "", "filterID": "", "senderXCUserID": "1", "recipientXCUserID": "", "xcRoomID": "6A02C41D"}),
+        ),
+        (
+            PowertalkSendCustomMessage,
+            json!({"messageType": 3001, "body": "Custom", "data": {"any": "thing"}, "senderXCUserID": "1", "recipientXCUserID": "6"}),
+        ),
+        (
+            PowertalkSendCustomMessage,
+            json!({"messageType": 1002, "body": "Image", "data": [{"url": "a"}, {"url": "b", "size": 0}], "senderXCUserID": "1", "recipientXCUserID": "6"}),
+        ),
+        (
+            SendtalkSendWhatsapp,
+            json!({"phone": "6281212345678", "messageType": "otp", "body": "Your code is 1234"}),
+        ),
+        (
+            OnetalkSendWhatsapp,
+            json!({"channelID": "2101081881", "phone": "6281212345678", "messageType": "image", "body": "http://x/y.jpg", "filename": "my-photo.jpg", "caption": "This is the photo.", "withCase": true, "topicID": 1}),
+        ),
+        (
+            OnetalkSendWhatsappTemplate,
+            with(ot_template(), json!({"parameters": {"footer": []}})),
+        ),
+        (
+            OnetalkGetUpdatedCases,
+            json!({"since_timestamp": 1640367001000_i64, "limit": 100}),
+        ),
+        (
+            OnetalkUpdateCase,
+            json!({"caseID": "00C49D438C", "agentRemark": "", "isJunk": false}),
+        ),
     ];
     for (op, request) in examples {
-        assert_eq!(taptalk::validate(op, &request), Ok(()), "{} {request}", op.name());
+        assert_eq!(
+            taptalk::validate(op, &request),
+            Ok(()),
+            "{} {request}",
+            op.name()
+        );
     }
 }
 
 #[test]
 fn malformed_request_json_is_refused_with_90002() {
     let client = Client::from_json(&config_for("http://127.0.0.1:9")).unwrap();
-    for bad in ["", "{", "[1,2]", "\"text\"", "null", "{\"a\":1}}", &"[".repeat(10_000)] {
+    for bad in [
+        "",
+        "{",
+        "[1,2]",
+        "\"text\"",
+        "null",
+        "{\"a\":1}}",
+        &"[".repeat(10_000),
+    ] {
         let reply = client.call(SendtalkSendWhatsapp, bad);
         assert_eq!((reply.status(), reply.code()), (400, "90002"), "{bad:.40}");
-        assert!(reply.message().starts_with("The request"), "{}", reply.message());
+        assert!(
+            reply.message().starts_with("The request"),
+            "{}",
+            reply.message()
+        );
     }
 }
 
@@ -168,7 +221,9 @@ fn an_unconfigured_product_answers_40001_like_a_missing_key_header() {
     let config = json!({"sendtalk": {"base_url": server.url(), "api_key": "k"}});
     let client = Client::from_json(&config.to_string()).unwrap();
     let reply: Value = serde_json::from_str(
-        client.call(OnetalkUpdateCase, r#"{"caseID": "x"}"#).as_json(),
+        client
+            .call(OnetalkUpdateCase, r#"{"caseID": "x"}"#)
+            .as_json(),
     )
     .unwrap();
     assert_eq!(
@@ -179,6 +234,8 @@ fn an_unconfigured_product_answers_40001_like_a_missing_key_header() {
     );
     let reply = client.call(PowertalkSyncContacts, r#"{"contacts": []}"#);
     assert_eq!(reply.code(), "40001");
-    assert!(reply.message().starts_with("Request headers are required (Server-Key)"));
+    assert!(reply
+        .message()
+        .starts_with("Request headers are required (Server-Key)"));
     assert!(server.requests().is_empty());
 }

@@ -252,16 +252,21 @@ fn an_envelope_behind_an_http_error_status_is_still_the_servers_answer() {
 #[test]
 fn base_url_with_a_path_prefix_and_trailing_slash() {
     let server = MockServer::answering(json!({}));
-    let config = json!({"sendtalk": {"base_url": format!("{}/proxy/", server.url()), "api_key": "k"}});
+    let config =
+        json!({"sendtalk": {"base_url": format!("{}/proxy/", server.url()), "api_key": "k"}});
     let client = Client::from_json(&config.to_string()).unwrap();
     client.call(Operation::SendtalkGetStatus, r#"{"id": "x"}"#);
-    assert_eq!(server.single_request().path, "/proxy/api/v1/message/get_status");
+    assert_eq!(
+        server.single_request().path,
+        "/proxy/api/v1/message/get_status"
+    );
 }
 
 #[test]
 fn the_callers_user_agent_is_added_after_the_librarys() {
     let server = MockServer::answering(json!({}));
-    let config = json!({"sendtalk": {"base_url": server.url(), "api_key": "k"}, "user_agent": "my-app/1.2"});
+    let config =
+        json!({"sendtalk": {"base_url": server.url(), "api_key": "k"}, "user_agent": "my-app/1.2"});
     let client = Client::from_json(&config.to_string()).unwrap();
     client.call(Operation::SendtalkGetStatus, r#"{"id": "x"}"#);
     assert_eq!(
@@ -280,5 +285,9 @@ fn one_client_reuses_its_connection() {
             .is_success());
     }
     assert_eq!(server.requests().len(), 5);
-    assert_eq!(server.connections(), 1, "keep-alive: one connection for five calls");
+    assert_eq!(
+        server.connections(),
+        1,
+        "keep-alive: one connection for five calls"
+    );
 }

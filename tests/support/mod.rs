@@ -84,7 +84,8 @@ impl MockServer {
         let connections = Arc::new(AtomicUsize::new(0));
         let handler: Arc<Handler> = Arc::new(handler);
         {
-            let (requests, stop, connections) = (requests.clone(), stop.clone(), connections.clone());
+            let (requests, stop, connections) =
+                (requests.clone(), stop.clone(), connections.clone());
             thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
@@ -148,6 +149,7 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<Recorded>>, handler: &Handler) 
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
+    let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream;
     while let Some(request) = read_request(&mut reader) {
@@ -166,7 +168,8 @@ fn respond(stream: &mut TcpStream, reply: Reply) -> bool {
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
                 body.len()
             );
-            stream.write_all(head.as_bytes()).is_ok() && stream.write_all(body.as_bytes()).is_ok()
+            // One write: a split head and body would meet Nagle's algorithm and delayed ACKs.
+            stream.write_all(format!("{head}{body}").as_bytes()).is_ok()
         }
         Reply::Raw(bytes) => stream.write_all(&bytes).is_ok(),
         Reply::RawThenClose(bytes) => {

@@ -1,0 +1,78 @@
+/*
+ * Sends through every taptalk operation and frees everything.
+ *
+ *   cargo build
+ *   gcc -I include examples/c/send_all.c -L target/debug -ltaptalk \
+ *       -Wl,-rpath,"$PWD/target/debug" -o send_all
+ *   ./send_all http://127.0.0.1:8080        # e.g. a running taptalk-sandbox
+ *
+ * The keys below are the sandbox's defaults; against the real service, use your own and
+ * drop the base URLs (SendTalk and OneTalk then default to the vendor's hosts).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "taptalk.h"
+
+typedef char *(*operation_fn)(const TtClient *, const char *);
+
+static int call(const char *name, operation_fn fn, const TtClient *client, const char *request) {
+    char *reply = fn(client, request);          /* never NULL */
+    int ok = strstr(reply, "\"status\":200") != NULL || strstr(reply, "\"status\": 200") != NULL;
+    printf("%-32s %s\n", name, reply);
+    tt_string_free(reply);                       /* the only way to free it */
+    return ok;
+}
+
+int main(int argc, char **argv) {
+    const char *base_url = argc > 1 ? argv[1] : "http://127.0.0.1:8080";
+    if (tt_abi_version() != TT_ABI_VERSION) {
+        fprintf(stderr, "libtaptalk ABI %u, header %d\n", tt_abi_version(), TT_ABI_VERSION);
+        return 2;
+    }
+    printf("taptalk %s\n", tt_version());
+
+    char config[1024];
+    snprintf(config, sizeof config,
+             "{\"powertalk\": {\"base_url\": \"%s\", \"server_key_id\": \"sandbox-powertalk-key-id\","
+             " \"server_key_secret\": \"sandbox-powertalk-key-secret\"},"
+             " \"sendtalk\": {\"base_url\": \"%s\", \"api_key\": \"sandbox-sendtalk-api-key\"},"
+             " \"onetalk\": {\"base_url\": \"%s\", \"api_key\": \"sandbox-onetalk-api-key\"},"
+             " \"timeout_ms\": 10000, \"user_agent\": \"send_all.c/1.0\"}",
+             base_url, base_url, base_url);
+
+    char *error = NULL;
+    TtClient *client = tt_client_new(config, &error);
+    if (client == NULL) {
+        fprintf(stderr, "tt_client_new: %s\n", error);
+        tt_string_free(error);
+        return 1;
+    }
+
+    int ok = 0;
+    ok += call("powertalk.send_custom_message", tt_powertalk_send_custom_message, client,
+               "{\"messageType\": 1001, \"body\": \"Hi, nice to meet you.\", \"senderXCUserID\": \"1\","
+               " \"recipientXCUserID\": \"6\"}");
+    ok += call("powertalk.sync_contacts", tt_powertalk_sync_contacts, client,
+               "{\"contacts\": [{\"ownerXCUserID\": \"1\", \"contactXCUserID\": \"6\"}]}");
+    ok += call("sendtalk.send_whatsapp", tt_sendtalk_send_whatsapp, client,
+               "{\"phone\": \"6281212345678\", \"messageType\": \"otp\", \"body\": \"Your code is 1234\"}");
+    ok += call("sendtalk.get_status", tt_sendtalk_get_status, client,
+               "{\"id\": \"3f581b4e-8e7c-4ebf-a533-39115737b81c\"}");
+    ok += call("onetalk.send_whatsapp", tt_onetalk_send_whatsapp, client,
+               "{\"channelID\": \"2101081881\", \"phone\": \"6281212345678\", \"messageType\": \"text\","
+               " \"body\": \"Hi, this is a message.\", \"withCase\": true, \"topicID\": 1}");
+    ok += call("onetalk.send_whatsapp_template", tt_onetalk_send_whatsapp_template, client,
+               "{\"channelID\": \"2100480937\", \"phoneNumberID\": \"103011859190563\", \"phone\": \"6281212345678\","
+               " \"templateName\": \"greetings_v1\", \"languageCode\": \"en\","
+               " \"parameters\": {\"body\": [{\"name\": \"name\", \"value\": \"John\"}]}}");
+    ok += call("onetalk.get_updated_cases", tt_onetalk_get_updated_cases, client,
+               "{\"since_timestamp\": 0, \"limit\": 10}");
+    ok += call("onetalk.update_case", tt_onetalk_update_case, client,
+               "{\"caseID\": \"00C49D438C\", \"agentRemark\": \"called back\", \"isJunk\": false}");
+
+    tt_client_free(client);
+    printf("%d of 8 operations answered status 200\n", ok);
+    return 0;
+}

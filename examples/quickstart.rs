@@ -1,0 +1,271 @@
+//! A realistic day with taptalk, end to end, in one command:
+//!
+//! ```text
+//! cargo run --example quickstart
+//! ```
+//!
+//! Without credentials it starts the offline sandbox in-process and runs against it. With
+//! `TAPTALK_*` variables set it runs against the real service instead (see the README):
+//! `TAPTALK_SENDTALK_API_KEY`, `TAPTALK_ONETALK_API_KEY`, `TAPTALK_ONETALK_CHANNEL_ID`,
+//! `TAPTALK_POWERTALK_BASE_URL`, `TAPTALK_POWERTALK_KEY_ID`, `TAPTALK_POWERTALK_KEY_SECRET`,
+//! and `TAPTALK_PHONE` (the WhatsApp number that receives the messages). Steps whose product
+//! has no credentials are skipped.
+
+use std::env;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use taptalk::{Client, Envelope, Operation};
+use taptalk_sandbox::{Sandbox, SandboxConfig};
+
+fn main() {
+    let live = env::vars().any(|(k, _)| {
+        matches!(
+            k.as_str(),
+            "TAPTALK_SENDTALK_API_KEY" | "TAPTALK_ONETALK_API_KEY" | "TAPTALK_POWERTALK_KEY_SECRET"
+        )
+    });
+    // Keep the sandbox alive for the whole walk; it stops when dropped.
+    let (config, _sandbox) = if live {
+        println!("Running against the real TapTalk service (TAPTALK_* variables found).");
+        (live_config(), None)
+    } else {
+        let sandbox = Sandbox::start(SandboxConfig::default()).expect("start the sandbox");
+        println!("Started the offline sandbox at {}", sandbox.url());
+        (sandbox_config(&sandbox), Some(sandbox))
+    };
+    let client = match Client::from_json(&config.to_string()) {
+        Ok(client) => client,
+        Err(refusal) => {
+            eprintln!("The configuration was refused: {}", refusal.message());
+            std::process::exit(1);
+        }
+    };
+    let phone = env::var("TAPTALK_PHONE").unwrap_or_else(|_| "6281212345678".to_owned());
+    let channel =
+        env::var("TAPTALK_ONETALK_CHANNEL_ID").unwrap_or_else(|_| "2101081881".to_owned());
+    let day = Day {
+        client,
+        phone,
+        channel,
+    };
+
+    if day.has("powertalk") {
+        day.powertalk();
+    }
+    if day.has("sendtalk") {
+        day.sendtalk();
+    }
+    if day.has("onetalk") {
+        day.onetalk();
+    }
+    day.local_validation();
+    println!("\nDone. Every step above went through taptalk's public API.");
+}
+
+struct Day {
+    client: Client,
+    phone: String,
+    channel: String,
+}
+
+impl Day {
+    fn has(&self, product: &str) -> bool {
+        let configured = match product {
+            "powertalk" => self.client.config().powertalk.is_some(),
+            "sendtalk" => self.client.config().sendtalk.is_some(),
+            _ => self.client.config().onetalk.is_some(),
+        };
+        if !configured {
+            println!("\n(skipping {product}: no credentials)");
+        }
+        configured
+    }
+
+    /// Runs one call; on failure prints why and returns None.
+    fn call(&self, op: Operation, request: Value) -> Option<Value> {
+        let reply: Envelope = self.client.call_value(op, request);
+        if reply.is_success() {
+            Some(reply.data())
+        } else {
+            println!(
+                "  ! {} failed: status {}, code {}: {}",
+                op.name(),
+                reply.status(),
+                reply.code(),
+                reply.message()
+            );
+            None
+        }
+    }
+
+    fn powertalk(&self) {
+        println!("\nPowerTalk (chat inside your app)");
+        let contacts = json!({"contacts": [
+            {"ownerXCUserID": "alice", "contactXCUserID": "bob"},
+            {"ownerXCUserID": "bob", "contactXCUserID": "alice"},
+            {"ownerXCUserID": "alice", "contactXCUserID": "mallory", "isDeleted": true}
+        ]});
+        if let Some(data) = self.call(Operation::PowertalkSyncContacts, contacts) {
+            println!(
+                "  Synced contacts: {} added, {} removed",
+                data["countInserted"], data["countDeleted"]
+            );
+        }
+        let text = json!({"messageType": 1001, "body": "Hi Bob, your order has shipped.",
+            "senderXCUserID": "alice", "recipientXCUserID": "bob"});
+        if let Some(data) = self.call(Operation::PowertalkSendCustomMessage, text) {
+            println!(
+                "  Sent a text message to bob (localID {})",
+                text_of(&data["localID"])
+            );
+        }
+        // `data` may be given as an object: taptalk encodes it to the string the API wants.
+        let image = json!({"messageType": 1002, "body": "Here is the parcel",
+            "data": {"url": "https://example.com/parcel.jpg", "mediaType": "image/jpeg",
+                     "size": 131072, "width": 1280, "height": 720, "caption": "Your parcel"},
+            "senderXCUserID": "alice", "recipientXCUserID": "bob"});
+        if let Some(data) = self.call(Operation::PowertalkSendCustomMessage, image) {
+            println!(
+                "  Sent an image message to bob (localID {})",
+                text_of(&data["localID"])
+            );
+        }
+    }
+
+    fn sendtalk(&self) {
+        println!("\nSendTalk (WhatsApp notifications)");
+        let otp =
+            json!({"phone": self.phone, "messageType": "otp", "body": "Your login code is 482913"});
+        let Some(sent) = self.call(Operation::SendtalkSendWhatsapp, otp) else {
+            return;
+        };
+        let id = text_of(&sent["id"]);
+        println!("  Queued a WhatsApp OTP to {} (id {id})", mask(&self.phone));
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            let Some(status) = self.call(Operation::SendtalkGetStatus, json!({"id": id})) else {
+                return;
+            };
+            if status["isSent"] == true {
+                println!(
+                    "  Delivered after {} ms, charged {} {}",
+                    started.elapsed().as_millis(),
+                    status["price"],
+                    text_of(&status["currency"])
+                );
+                return;
+            }
+            println!("  ...still {}", text_of(&status["status"]));
+            thread::sleep(Duration::from_millis(100));
+        }
+        println!("  Not delivered within 30 s; check it later with get_status");
+    }
+
+    fn onetalk(&self) {
+        println!("\nOneTalk (customer service inbox)");
+        let since = now_ms();
+        let message = json!({"channelID": self.channel, "phone": self.phone, "messageType": "text",
+            "body": "Hello! How can we help you today?", "withCase": true, "topicID": 1});
+        let Some(sent) = self.call(Operation::OnetalkSendWhatsapp, message) else {
+            return;
+        };
+        println!(
+            "  Sent a WhatsApp message that opened case {}",
+            text_of(&sent["caseID"])
+        );
+        let query = json!({"since_timestamp": since.saturating_sub(1000), "limit": 10});
+        let Some(page) = self.call(Operation::OnetalkGetUpdatedCases, query) else {
+            return;
+        };
+        let cases = page["cases"].as_array().cloned().unwrap_or_default();
+        println!("  {} case(s) updated in the last second:", cases.len());
+        for case in &cases {
+            println!(
+                "    case {}: contact {}, closed: {}, junk: {}",
+                text_of(&case["id"]),
+                mask(text_of(&case["contact"]["phone"])),
+                case["isClosed"],
+                case["isJunk"]
+            );
+        }
+        if let Some(case) = cases.first() {
+            let update = json!({"caseID": case["id"], "isJunk": true, "agentRemark": "test message from the quickstart"});
+            if self.call(Operation::OnetalkUpdateCase, update).is_some() {
+                println!("  Marked case {} as junk", text_of(&case["id"]));
+            }
+        }
+    }
+
+    fn local_validation(&self) {
+        println!("\nA mistake caught before anything is sent");
+        let reply = self.client.call(
+            Operation::SendtalkSendWhatsapp,
+            r#"{"phone": "+62 812-1234-5678", "messageType": "text", "body": "hi"}"#,
+        );
+        println!(
+            "  status {}, code {}, field '{}': {}",
+            reply.status(),
+            reply.code(),
+            reply.field(),
+            reply.message()
+        );
+    }
+}
+
+fn sandbox_config(sandbox: &Sandbox) -> Value {
+    let url = sandbox.url();
+    let keys = sandbox.config();
+    json!({
+        "powertalk": {"base_url": url, "server_key_id": keys.powertalk_key_id,
+                      "server_key_secret": keys.powertalk_key_secret},
+        "sendtalk": {"base_url": url, "api_key": keys.sendtalk_api_key},
+        "onetalk": {"base_url": url, "api_key": keys.onetalk_api_key},
+        "user_agent": "taptalk-quickstart"
+    })
+}
+
+fn live_config() -> Value {
+    let var = |name: &str| env::var(name).ok();
+    let mut config = json!({"user_agent": "taptalk-quickstart"});
+    if let Some(key) = var("TAPTALK_SENDTALK_API_KEY") {
+        config["sendtalk"] = json!({"api_key": key});
+    }
+    if let Some(key) = var("TAPTALK_ONETALK_API_KEY") {
+        config["onetalk"] = json!({"api_key": key});
+    }
+    if let (Some(url), Some(id), Some(secret)) = (
+        var("TAPTALK_POWERTALK_BASE_URL"),
+        var("TAPTALK_POWERTALK_KEY_ID"),
+        var("TAPTALK_POWERTALK_KEY_SECRET"),
+    ) {
+        config["powertalk"] =
+            json!({"base_url": url, "server_key_id": id, "server_key_secret": secret});
+    }
+    config
+}
+
+fn text_of(value: &Value) -> &str {
+    value.as_str().unwrap_or("?")
+}
+
+/// Phone numbers are personal data: show only the ends.
+fn mask(phone: &str) -> String {
+    if phone.len() <= 6 {
+        return "*".repeat(phone.len());
+    }
+    format!(
+        "{}{}{}",
+        &phone[..4],
+        "*".repeat(phone.len() - 6),
+        &phone[phone.len() - 2..]
+    )
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default()
+}

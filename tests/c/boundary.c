@@ -1,0 +1,116 @@
+/*
+ * Hostile input at the C boundary: every call must answer an envelope with the right code,
+ * never crash, never return NULL, and leak nothing (run under valgrind by tests/c_abi.rs).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "taptalk.h"
+
+static int failures = 0;
+
+#define CHECK(cond, ...)                                  \
+    do {                                                  \
+        if (!(cond)) {                                    \
+            fprintf(stderr, "FAIL line %d: ", __LINE__);  \
+            fprintf(stderr, __VA_ARGS__);                 \
+            fprintf(stderr, "\n");                        \
+            failures++;                                   \
+        }                                                 \
+    } while (0)
+
+/* Checks that `reply` carries `code`, then frees it. */
+static void expect_code(char *reply, const char *code, int line) {
+    char needle[64];
+    snprintf(needle, sizeof needle, "\"code\":\"%s\"", code);
+    if (reply == NULL) {
+        fprintf(stderr, "FAIL line %d: NULL reply\n", line);
+        failures++;
+        return;
+    }
+    if (strstr(reply, needle) == NULL) {
+        fprintf(stderr, "FAIL line %d: expected %s in %s\n", line, code, reply);
+        failures++;
+    }
+    tt_string_free(reply);
+}
+#define EXPECT(reply, code) expect_code((reply), (code), __LINE__)
+
+int main(int argc, char **argv) {
+    const char *url = argc > 1 ? argv[1] : "http://127.0.0.1:9";
+    char config[512];
+    snprintf(config, sizeof config,
+             "{\"sendtalk\": {\"base_url\": \"%s\", \"api_key\": \"k\"}, \"timeout_ms\": 2000}", url);
+
+    CHECK(strcmp(tt_version(), "0.1.0") == 0, "version %s", tt_version());
+    CHECK(tt_abi_version() == TT_ABI_VERSION, "abi");
+
+    /* tt_client_new: NULL, invalid UTF-8, invalid JSON, bad keys; with and without error_out. */
+    char *error = (char *)1;
+    CHECK(tt_client_new(NULL, &error) == NULL, "NULL config");
+    EXPECT(error, "90001");
+    error = (char *)1;
+    CHECK(tt_client_new("{\"sendtalk\": {\"api_key\": \"\xff\xfe\"}}", &error) == NULL, "bad utf8");
+    EXPECT(error, "90001");
+    error = NULL;
+    CHECK(tt_client_new("{not json", &error) == NULL, "bad json");
+    EXPECT(error, "90003");
+    error = NULL;
+    CHECK(tt_client_new("{\"sendtalk\": {\"api_key\": \"a\\r\\nX: y\"}}", &error) == NULL, "CRLF key");
+    CHECK(error != NULL && strstr(error, "\"field\":\"sendtalk.api_key\"") != NULL, "CRLF field: %s", error);
+    tt_string_free(error);
+    CHECK(tt_client_new("[]", NULL) == NULL, "error_out NULL is allowed");
+
+    /* NULL-safe frees. */
+    tt_client_free(NULL);
+    tt_string_free(NULL);
+
+    /* Operations with a NULL client. */
+    EXPECT(tt_sendtalk_send_whatsapp(NULL, "{}"), "90001");
+    EXPECT(tt_onetalk_update_case(NULL, NULL), "90001");
+
+    error = NULL;
+    TtClient *client = tt_client_new(config, &error);
+    CHECK(client != NULL && error == NULL, "valid config: %s", error ? error : "");
+    if (client == NULL) return 1;
+
+    /* NULL, invalid UTF-8, invalid and hostile JSON requests. */
+    EXPECT(tt_sendtalk_send_whatsapp(client, NULL), "90001");
+    EXPECT(tt_sendtalk_send_whatsapp(client, "{\"phone\": \"\xc3\x28\"}"), "90001");
+    EXPECT(tt_sendtalk_send_whatsapp(client, ""), "90002");
+    EXPECT(tt_sendtalk_send_whatsapp(client, "[1,2,3]"), "90002");
+    EXPECT(tt_sendtalk_send_whatsapp(client, "{\"phone\": "), "90002");
+    EXPECT(tt_sendtalk_send_whatsapp(client, "{\"phone\": \"6281212345678\", \"phone\": 1}"), "40002");
+
+    /* 100k-deep nesting must not overflow the stack. */
+    size_t depth = 100000;
+    char *deep = malloc(depth * 2 + 1);
+    memset(deep, '[', depth);
+    memset(deep + depth, ']', depth);
+    deep[depth * 2] = '\0';
+    EXPECT(tt_sendtalk_send_whatsapp(client, deep), "90002");
+    free(deep);
+
+    /* A 1 MB string field is just a long body, refused for the missing phone. */
+    size_t big = 1 << 20;
+    char *large = malloc(big + 64);
+    strcpy(large, "{\"body\": \"");
+    memset(large + 10, 'x', big);
+    strcpy(large + 10 + big, "\"}");
+    EXPECT(tt_sendtalk_send_whatsapp(client, large), "40002");
+    free(large);
+
+    /* Validation and unconfigured products. */
+    EXPECT(tt_sendtalk_send_whatsapp(client, "{\"messageType\": \"text\", \"body\": \"hi\"}"), "40002");
+    EXPECT(tt_onetalk_get_updated_cases(client, "{\"since_timestamp\": 0}"), "40001");
+    EXPECT(tt_powertalk_sync_contacts(client, "{\"contacts\": []}"), "40001");
+
+    tt_client_free(client);
+    if (failures) {
+        fprintf(stderr, "%d boundary checks failed\n", failures);
+        return 1;
+    }
+    printf("boundary: all checks passed\n");
+    return 0;
+}
