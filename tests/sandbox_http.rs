@@ -240,6 +240,18 @@ fn unknown_paths_garbage_and_half_requests_do_not_hurt() {
     cut.write_all(raw.as_bytes()).unwrap();
     drop(cut);
 
+    // `Connection: upgrade` makes tiny_http hand over the raw stream; the
+    // body is still read by its length, not until the client leaves.
+    let mut upgrade = connect(&sb);
+    let body = send_body();
+    let raw = format!(
+        "POST {SEND} HTTP/1.1\r\nHost: s\r\nConnection: Upgrade\r\nAPI-Key: {DEFAULT_SENDTALK_API_KEY}\r\nContent-Length: {}\r\n\r\n{}",
+        body.len(),
+        String::from_utf8(body).unwrap()
+    );
+    let answer = exchange(&mut upgrade, raw.as_bytes()).unwrap();
+    assert_eq!(answer.json()["data"]["success"], true, "{answer:?}");
+
     // Chunked bodies are understood.
     let body = send_body();
     let raw = format!(

@@ -228,7 +228,15 @@ fn read_body(shared: &Shared, port: u16, request: &mut Request) -> Result<Vec<u8
     };
     let declared = request.body_length();
     let chunked = header(request, "Transfer-Encoding").is_some();
-    let conn = if chunked || declared.is_some_and(|n| n > PREREAD_BYTES) {
+    if declared.is_none() && !chunked {
+        // No framing means no body (and with `Connection: upgrade` tiny_http
+        // would hand over the raw stream, which never ends by itself).
+        return Ok(Vec::new());
+    }
+    // With `Connection: upgrade` even a small body is read from the socket.
+    let upgrade =
+        header(request, "Connection").is_some_and(|v| v.to_ascii_lowercase().contains("upgrade"));
+    let conn = if chunked || upgrade || declared.is_some_and(|n| n > PREREAD_BYTES) {
         Connection::find(port, request.remote_addr())
     } else {
         None
@@ -247,11 +255,8 @@ fn read_body(shared: &Shared, port: u16, request: &mut Request) -> Result<Vec<u8
         }
         _ => {
             let mut body = Vec::new();
-            match request
-                .as_reader()
-                .take(max as u64 + 1)
-                .read_to_end(&mut body)
-            {
+            let limit = declared.map_or(max as u64 + 1, |n| n as u64);
+            match request.as_reader().take(limit).read_to_end(&mut body) {
                 Ok(_) if body.len() > max => Err(too_large(Aftermath::Close)),
                 Ok(_) => Ok(body),
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
