@@ -1,0 +1,88 @@
+"""taptalk: TapTalk.io's server-side REST APIs (PowerTalk, SendTalk, OneTalk) from Python.
+
+A thin ctypes layer over the native ``libtaptalk`` (the Rust core, through its C ABI)::
+
+    import taptalk
+
+    with taptalk.Client(sendtalk={"api_key": "..."}) as client:
+        sent = client.sendtalk.send_whatsapp(phone="6281212345678", message_type="text",
+                                             body="Hi")
+        print(client.sendtalk.get_status(id=sent["id"])["status"])
+
+Methods return the reply's ``data`` as a dict and raise a :class:`TapTalkError` subclass on
+failure (``raw=True`` returns the whole envelope instead and never raises for a failed call).
+"""
+
+from . import _native
+from ._client import Client, Contact, Envelope, JSONDict, OneTalk, PowerTalk, SendTalk
+from ._pagination import UpdatedCases
+from .errors import (
+    AuthError,
+    ClientClosedError,
+    ConfigError,
+    ConnectError,
+    ConnectionLostError,
+    HTTPStatusError,
+    InternalError,
+    InvalidReplyError,
+    NotFoundError,
+    PaginationError,
+    RedirectError,
+    ReplyTooLargeError,
+    ServerError,
+    TapTalkError,
+    TapTalkTimeout,
+    TierError,
+    TLSError,
+    TransportError,
+    TruncatedReplyError,
+    UsageError,
+    ValidationError,
+)
+
+__version__ = "0.1.0"
+
+#: The ABI version this package speaks (``TT_ABI_VERSION``).
+ABI_VERSION = _native.ABI_VERSION
+
+_library = _native.library()  # ImportError here if no matching library is found
+
+#: Where the native library was loaded from.
+library_path: str = _library.path
+#: The native library's version ("MAJOR.MINOR.PATCH").
+library_version: str = _library.version
+
+__all__ = [
+    "ABI_VERSION",
+    "AuthError",
+    "Client",
+    "ClientClosedError",
+    "ConfigError",
+    "ConnectError",
+    "ConnectionLostError",
+    "Contact",
+    "Envelope",
+    "HTTPStatusError",
+    "InternalError",
+    "InvalidReplyError",
+    "JSONDict",
+    "NotFoundError",
+    "OneTalk",
+    "PaginationError",
+    "PowerTalk",
+    "RedirectError",
+    "ReplyTooLargeError",
+    "SendTalk",
+    "ServerError",
+    "TLSError",
+    "TapTalkError",
+    "TapTalkTimeout",
+    "TierError",
+    "TransportError",
+    "TruncatedReplyError",
+    "UpdatedCases",
+    "UsageError",
+    "ValidationError",
+    "library_path",
+    "library_version",
+]

@@ -1,0 +1,238 @@
+"""Finding, checking and binding the native library (``libtaptalk``) with ctypes.
+
+Search order:
+
+1. the library bundled inside this package (what ``pip install`` ships);
+2. ``TAPTALK_LIBRARY``, if set: the path of a ``libtaptalk`` to use. If it is set but
+   cannot be loaded, that is an error (never silently replaced by another copy);
+3. a development build under ``target/`` (``$CARGO_TARGET_DIR``, then a ``target/``
+   directory in this package's parent directories; the newer of ``release``/``debug``).
+
+The library's ``tt_abi_version()`` must equal :data:`ABI_VERSION`; any other library is
+refused with an ImportError saying which versions met.
+
+Every returned string is taken as ``c_void_p`` (so ctypes does not convert and lose the
+pointer), copied with :func:`ctypes.string_at`, and freed with ``tt_string_free`` in a
+``finally``. Calls go through :class:`ctypes.CDLL`, which releases the GIL for the duration
+of the foreign call, so threads run requests in parallel.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import glob
+import os
+import sys
+from typing import Callable, List, Optional, Sequence, Tuple
+
+#: The ABI version this package was written for (``TT_ABI_VERSION`` in taptalk.h).
+ABI_VERSION = 1
+
+#: The eight operations, by their C names without the ``tt_`` prefix.
+OPERATIONS: Tuple[str, ...] = (
+    "powertalk_send_custom_message",
+    "powertalk_sync_contacts",
+    "sendtalk_send_whatsapp",
+    "sendtalk_get_status",
+    "onetalk_send_whatsapp",
+    "onetalk_send_whatsapp_template",
+    "onetalk_get_updated_cases",
+    "onetalk_update_case",
+)
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+if sys.platform == "darwin":
+    _PLAIN_NAME = "libtaptalk.dylib"
+elif sys.platform == "win32":
+    _PLAIN_NAME = "taptalk.dll"
+else:
+    _PLAIN_NAME = "libtaptalk.so"
+
+
+def bundled_candidates(package_dir: str = _PACKAGE_DIR) -> List[str]:
+    """Libraries shipped inside the package: ``_libtaptalk*.so`` (setuptools-rust names
+    it like an extension module) or a plain ``libtaptalk.so`` copied in by hand."""
+    found: List[str] = []
+    for pattern in ("_libtaptalk*.so", "_libtaptalk*.dylib", "_libtaptalk*.pyd",
+                    "_libtaptalk*.dll", _PLAIN_NAME):
+        found.extend(sorted(glob.glob(os.path.join(package_dir, pattern))))
+    return found
+
+
+def dev_candidates(package_dir: str = _PACKAGE_DIR) -> List[str]:
+    """Development builds: ``$CARGO_TARGET_DIR`` and every ``target/`` above the package,
+    each giving the newer of ``release`` and ``debug`` first."""
+    target_dirs: List[str] = []
+    env_target = os.environ.get("CARGO_TARGET_DIR")
+    if env_target:
+        target_dirs.append(os.path.abspath(env_target))
+    here = os.path.dirname(package_dir)
+    while True:
+        candidate = os.path.join(here, "target")
+        if os.path.isdir(candidate) and candidate not in target_dirs:
+            target_dirs.append(candidate)
+        parent = os.path.dirname(here)
+        if parent == here:
+            break
+        here = parent
+    paths: List[str] = []
+    for target in target_dirs:
+        builds = [os.path.join(target, profile, _PLAIN_NAME) for profile in ("release", "debug")]
+        builds.sort(key=_mtime, reverse=True)
+        paths.extend(builds)
+    return paths
+
+
+def _mtime(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return -1.0
+
+
+class Library:
+    """A loaded, checked and bound ``libtaptalk``."""
+
+    def __init__(self, cdll: ctypes.CDLL, path: str) -> None:
+        self.cdll = cdll
+        self.path = path
+        _bind(cdll)
+        self.abi_version: int = cdll.tt_abi_version()
+        raw_version = cdll.tt_version()
+        self.version: str = raw_version.decode("utf-8") if raw_version else ""
+        self.client_new = cdll.tt_client_new
+        self.client_free = cdll.tt_client_free
+        self.string_free = cdll.tt_string_free
+        self.operations = {name: getattr(cdll, "tt_" + name) for name in OPERATIONS}
+
+    def take_string(self, pointer: Optional[int]) -> bytes:
+        """Copies a string returned by the library and frees it, whatever happens."""
+        if not pointer:
+            raise MemoryError("the taptalk library returned NULL (out of memory)")
+        try:
+            return ctypes.string_at(pointer)
+        finally:
+            self.string_free(pointer)
+
+    def call(self, operation: str, client: int, request: bytes) -> bytes:
+        """Runs one operation (GIL released) and returns the envelope's bytes."""
+        return self.take_string(self.operations[operation](client, request))
+
+
+def _bind(cdll: ctypes.CDLL) -> None:
+    """Declares argtypes/restype for every function (strings we free come as c_void_p)."""
+    cdll.tt_abi_version.argtypes = []
+    cdll.tt_abi_version.restype = ctypes.c_uint32
+    cdll.tt_version.argtypes = []
+    cdll.tt_version.restype = ctypes.c_char_p  # static: never freed
+    cdll.tt_client_new.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+    cdll.tt_client_new.restype = ctypes.c_void_p
+    cdll.tt_client_free.argtypes = [ctypes.c_void_p]
+    cdll.tt_client_free.restype = None
+    cdll.tt_string_free.argtypes = [ctypes.c_void_p]
+    cdll.tt_string_free.restype = None
+    for name in OPERATIONS:
+        function = getattr(cdll, "tt_" + name)
+        function.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        function.restype = ctypes.c_void_p
+
+
+def check_abi(cdll: ctypes.CDLL, path: str) -> int:
+    """Reads ``tt_abi_version()`` and refuses a library written for another ABI."""
+    try:
+        abi_function = cdll.tt_abi_version
+    except AttributeError:
+        raise ImportError(
+            f"taptalk: {path} does not export tt_abi_version(); it is not a taptalk library"
+        ) from None
+    abi_function.argtypes = []
+    abi_function.restype = ctypes.c_uint32
+    found = int(abi_function())
+    if found != ABI_VERSION:
+        raise ImportError(
+            f"taptalk: the native library at {path} has ABI version {found}, but this Python "
+            f"package was written for ABI version {ABI_VERSION}; install matching versions "
+            "(pip install ./bindings/python rebuilds both) or point TAPTALK_LIBRARY at a "
+            "matching build"
+        )
+    return found
+
+
+def load_from(path: str) -> Library:
+    """Loads, checks and binds the library at ``path`` (OSError if it cannot be loaded,
+    ImportError if its ABI version differs)."""
+    cdll = ctypes.CDLL(path)
+    check_abi(cdll, path)
+    return Library(cdll, path)
+
+
+def load(
+    package_dir: str = _PACKAGE_DIR,
+    env_path: Optional[str] = None,
+    search_dev: bool = True,
+) -> Library:
+    """Finds and loads the library in the documented order; see the module docstring.
+
+    ``env_path`` defaults to ``$TAPTALK_LIBRARY``.
+    """
+    if env_path is None:
+        env_path = os.environ.get("TAPTALK_LIBRARY") or None
+    tried: List[str] = []
+
+    def attempt(paths: Sequence[str], label: str) -> Optional[Library]:
+        for path in paths:
+            if not os.path.exists(path):
+                tried.append(f"{path} ({label}): not found")
+                continue
+            try:
+                return load_from(path)
+            except OSError as error:
+                tried.append(f"{path} ({label}): cannot be loaded: {error}")
+        return None
+
+    library = attempt(bundled_candidates(package_dir), "bundled")
+    if library is None and not bundled_candidates(package_dir):
+        tried.append(f"{os.path.join(package_dir, '_libtaptalk*')} (bundled): not found")
+    if library is not None:
+        return library
+    if env_path:
+        library = attempt([env_path], "TAPTALK_LIBRARY")
+        if library is None:
+            raise ImportError(_explain(tried, "TAPTALK_LIBRARY is set but unusable"))
+        return library
+    tried.append("TAPTALK_LIBRARY: not set")
+    if search_dev:
+        dev = dev_candidates(package_dir)
+        library = attempt(dev, "development build")
+        if library is not None:
+            return library
+        if not dev:
+            tried.append("target/ (development build): no target/ directory found above "
+                         f"{package_dir}")
+    raise ImportError(_explain(tried, "the taptalk native library was not found"))
+
+
+def _explain(tried: List[str], headline: str) -> str:
+    lines = "\n".join(f"  - {entry}" for entry in tried)
+    return (
+        f"taptalk: {headline}. Tried, in order:\n{lines}\n"
+        "Install the package with `pip install ./bindings/python` (builds and bundles the "
+        "library), set TAPTALK_LIBRARY to the path of libtaptalk, or run `cargo build` in "
+        "the repository."
+    )
+
+
+_library: Optional[Library] = None
+
+
+def library() -> Library:
+    """The process-wide library, loaded on first use (the package loads it at import)."""
+    global _library
+    if _library is None:
+        _library = load()
+    return _library
+
+
+# Type of the functions ctypes hands back, for annotations elsewhere.
+ForeignFunction = Callable[..., Optional[int]]
