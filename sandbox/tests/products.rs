@@ -128,7 +128,7 @@ fn validation_answers_like_the_sdk_in_each_products_convention() {
 #[test]
 fn sendtalk_queues_and_delivers_otp_first() {
     let sb = start_with(SandboxConfig {
-        delivery_delay: Duration::from_millis(150),
+        delivery_delay: Duration::from_millis(400),
         ..SandboxConfig::default()
     });
     let a = agent();
