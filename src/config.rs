@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::envelope::{Envelope, LocalCode};
-use crate::{Product, Secret};
+use crate::{Product, RetryPolicy, Secret};
 
 /// Defaults: on, and generous enough for a slow mobile network.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
@@ -49,6 +49,8 @@ pub struct Config {
     pub user_agent: Option<String>,
     /// Replies larger than this are refused with code 91009.
     pub max_response_bytes: u64,
+    /// When failed attempts are repeated; see [`RetryPolicy`].
+    pub retry: RetryPolicy,
 }
 
 /// Why a configuration was refused: the key at fault and what to do.
@@ -61,7 +63,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(key: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(key: &str, message: impl Into<String>) -> Self {
         ConfigError {
             key: key.to_owned(),
             message: message.into(),
@@ -88,7 +90,7 @@ impl Config {
     }
 
     fn from_map(map: &Map<String, Value>) -> Parsed<Config> {
-        const KEYS: [&str; 7] = [
+        const KEYS: [&str; 8] = [
             "powertalk",
             "sendtalk",
             "onetalk",
@@ -96,6 +98,7 @@ impl Config {
             "connect_timeout_ms",
             "user_agent",
             "max_response_bytes",
+            "retry",
         ];
         refuse_unknown(map, "", &KEYS)?;
         let user_agent = match map.get("user_agent") {
@@ -115,6 +118,10 @@ impl Config {
             )?),
             user_agent,
             max_response_bytes: positive(map, "max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)?,
+            retry: match map.get("retry") {
+                None => RetryPolicy::default(),
+                Some(section) => RetryPolicy::default().merged(section, "retry")?,
+            },
         })
     }
 

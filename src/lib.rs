@@ -22,6 +22,7 @@ mod ffi;
 mod onetalk;
 mod operation;
 mod powertalk;
+mod retry;
 mod secret;
 mod sendtalk;
 mod transport;
@@ -34,6 +35,7 @@ pub use config::{
 };
 pub use envelope::{Envelope, LocalCode};
 pub use operation::{Method, Operation, Product};
+pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use validate::{validate, InvalidField};
 
