@@ -17,7 +17,8 @@ fn main() {
     let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
         .expect("cbindgen.toml is readable and valid");
     let bindings = cbindgen::Builder::new()
-        .with_crate(&crate_dir)
+        // Only the FFI module: the Rust API's constants and types stay out of the C header.
+        .with_src(crate_dir.join("src").join("ffi.rs"))
         .with_config(config)
         .generate()
         .expect("cbindgen could not parse src/ffi.rs");

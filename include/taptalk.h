@@ -17,7 +17,11 @@
  *   with calls still running on that client.
  * - No function unwinds or aborts: NULL pointers, invalid UTF-8, invalid JSON and internal
  *   panics all come back as error envelopes.
- * - Sends are never retried: a call reaches the server at most once.
+ * - Nothing is sent twice. Failed attempts are repeated (config "retry", on by default)
+ *   only where that is safe: reads and tt_onetalk_update_case on connection failures,
+ *   timeouts and HTTP 429/502/503/504; sends only when the request provably never reached
+ *   the server (no connection, TLS refused, 429/503 with Retry-After). A send that timed out
+ *   or lost its connection after being written answers 91010 "outcome unknown".
  * - Keys never appear in any returned string.
  *
  * ERROR CODES (error.code) made by the library, besides the server's own:
@@ -37,6 +41,9 @@
  *   91007  502     the reply body was truncated
  *   91008  <http>  HTTP error status without an envelope; status is the HTTP status
  *   91009  502     the reply is larger than max_response_bytes
+ *   91010  502     outcome unknown: a send timed out or lost its connection after it was
+ *                  written; it may have been delivered and was not retried
+ * A local failure after several attempts says so in its message and in data.attempts.
  */
 
 
@@ -52,13 +59,31 @@
 // an older header.
 #define TT_ABI_VERSION 1
 
+// Log level: a call failed.
+#define TT_LOG_ERROR 1
+
+// Log level: an attempt failed and will be retried, or a send's outcome is unknown.
+#define TT_LOG_WARN 2
+
+// Log level: one line per request attempt.
+#define TT_LOG_INFO 3
+
+// Log level: requests refused locally before any network use.
+#define TT_LOG_DEBUG 4
+
+// Log level: finer detail (reserved).
+#define TT_LOG_TRACE 5
+
 // An opaque TapTalk client. Create it with `tt_client_new`, share it freely between threads,
 // and release it with `tt_client_free` once no call on it is running.
 typedef struct TtClient TtClient;
 
-
-
-
+// The log callback's signature: `level` is 1 error, 2 warn, 3 info, 4 debug, 5 trace;
+// `target` is "taptalk"; `message` is one line. Both strings are valid only during the call.
+typedef void (*TtLogCallback)(void *user_data,
+                              int32_t level,
+                              const char *target,
+                              const char *message);
 
 #ifdef __cplusplus
 extern "C" {
@@ -226,6 +251,45 @@ char *tt_onetalk_get_updated_cases(const TtClient *client,
 // `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
 char *tt_onetalk_update_case(const TtClient *client,
                              const char *request_json);
+
+// Runs any operation by name, with options for this call only.
+//
+// `operation` is the operation's name: "powertalk.send_custom_message",
+// "powertalk.sync_contacts", "sendtalk.send_whatsapp", "sendtalk.get_status",
+// "onetalk.send_whatsapp", "onetalk.send_whatsapp_template", "onetalk.get_updated_cases" or
+// "onetalk.update_case" (an unknown name answers code 90001). `options_json` may be NULL or
+// `{"retry": {"max_attempts": 1, "base_delay_ms": 100, "max_delay_ms": 2000,
+// "deadline_ms": 60000}}`; keys given replace the client's retry settings for this call (a bad
+// option answers code 90003 naming it).
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`.
+// Threading: safe to call concurrently on one client.
+//
+// # Safety
+// `client` must be NULL or a live client; the strings NULL (not allowed for `operation` and
+// `request_json`) or NUL-terminated.
+char *tt_call(const TtClient *client,
+              const char *operation,
+              const char *request_json,
+              const char *options_json);
+
+// Installs a process-wide log callback for lines at `max_level` and more severe, or
+// removes it when `callback` is NULL (logging is off by default).
+//
+// One line per request attempt names the operation (e.g. "sendtalk.send_whatsapp"), the
+// attempt number, the HTTP status and the duration. Keys, the Server-Key and message bodies
+// are never logged; phone numbers are masked ("6281******78").
+//
+// Threading: the callback may run on any thread that makes calls, concurrently with itself;
+// `user_data` must be usable from all of them. It must not call back into this library
+// and should return quickly. Lines emitted while this function runs may go to the old or
+// the new callback.
+//
+// # Safety
+// `callback`, if not NULL, must stay callable, and `user_data` valid, until it is replaced.
+void tt_set_log_callback(TtLogCallback callback,
+                         void *user_data,
+                         int32_t max_level);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,4 +1,5 @@
-//! The blocking client: checks a request, builds its wire form, sends it once.
+//! The blocking client: checks a request, builds its wire form, sends it, and repeats the
+//! attempt only where that cannot deliver a message twice (see `retry.rs`).
 //!
 //! ```no_run
 //! use taptalk::{Client, Operation};
@@ -13,14 +14,19 @@
 //! ```
 
 use std::fmt;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde_json::{Map, Value};
 use ureq::http::HeaderValue;
 
 use crate::envelope::{Envelope, LocalCode};
-use crate::transport::{Transport, WireRequest};
-use crate::{onetalk, powertalk, validate, Config, Method, Operation, Product, ProductConfig};
+use crate::log::{self, level};
+use crate::transport::{Attempt, Delivery, Transport, WireRequest};
+use crate::{
+    onetalk, powertalk, validate, Config, Method, Operation, Product, ProductConfig, RetryPolicy,
+};
 
 /// A thread-safe TapTalk client holding one pooled keep-alive HTTP agent. Share it (e.g. in
 /// an `Arc`) rather than making one per call.
@@ -92,8 +98,18 @@ impl Client {
 
     /// Runs `op` with a request in the vendor's JSON field names.
     pub fn call(&self, op: Operation, request_json: &str) -> Envelope {
+        self.call_with_retry(op, request_json, &self.config.retry)
+    }
+
+    /// Like [`Client::call`] with a retry policy for this call only.
+    pub fn call_with_retry(
+        &self,
+        op: Operation,
+        request_json: &str,
+        retry: &RetryPolicy,
+    ) -> Envelope {
         match serde_json::from_str::<Value>(request_json) {
-            Ok(value @ Value::Object(_)) => self.call_value(op, value),
+            Ok(value @ Value::Object(_)) => self.run(op, value, retry),
             Ok(_) => Envelope::local(
                 LocalCode::InvalidJson,
                 "The request must be a JSON object",
@@ -109,6 +125,10 @@ impl Client {
 
     /// Runs `op` with an already parsed request.
     pub fn call_value(&self, op: Operation, request: Value) -> Envelope {
+        self.run(op, request, &self.config.retry)
+    }
+
+    fn run(&self, op: Operation, request: Value, retry: &RetryPolicy) -> Envelope {
         let product = op.product();
         let Some(credentials) = self.credentials(product) else {
             return Envelope::local(
@@ -123,12 +143,61 @@ impl Client {
             );
         };
         if let Err(invalid) = validate(op, &request) {
+            log::emit(level::DEBUG, || {
+                format!("{} refused locally: 40002 {}", op.name(), invalid.field)
+            });
             return Envelope::local(LocalCode::InvalidParam, invalid.message, invalid.field);
         }
         let Value::Object(map) = request else {
             unreachable!("validate() accepts only objects")
         };
-        self.transport.exchange(wire_request(op, credentials, map))
+        let phone = map
+            .get("phone")
+            .and_then(Value::as_str)
+            .map(log::mask_phone);
+        let wire = wire_request(op, credentials, map);
+        self.attempts(op, &wire, retry, phone.as_deref())
+    }
+
+    /// Sends `wire`, repeating it while the policy and the rules allow.
+    fn attempts(
+        &self,
+        op: Operation,
+        wire: &WireRequest,
+        policy: &RetryPolicy,
+        phone: Option<&str>,
+    ) -> Envelope {
+        let started = Instant::now();
+        let mut number = 1;
+        loop {
+            let remaining = policy.deadline.saturating_sub(started.elapsed());
+            let timeout = self
+                .config
+                .timeout
+                .min(remaining)
+                .max(Duration::from_millis(1));
+            let attempt_started = Instant::now();
+            let attempt = self.transport.exchange(wire, timeout);
+            let took = attempt_started.elapsed();
+
+            let wait = if number < policy.max_attempts && may_repeat(op, &attempt) {
+                let wait = attempt
+                    .retry_after
+                    .unwrap_or_else(|| policy.backoff(number));
+                // Retry-After is honoured, but never past the call's deadline.
+                (started.elapsed() + wait < policy.deadline).then_some(wait)
+            } else {
+                None
+            };
+            log_attempt(op, number, policy.max_attempts, phone, &attempt, took, wait);
+            match wait {
+                Some(wait) => {
+                    thread::sleep(wait);
+                    number += 1;
+                }
+                None => return finish(op, attempt, number),
+            }
+        }
     }
 
     fn credentials(&self, product: Product) -> Option<&Credentials> {
@@ -138,6 +207,89 @@ impl Client {
             Product::OneTalk => self.onetalk.as_ref(),
         }
     }
+}
+
+/// Whether repeating this attempt is safe and may help.
+fn may_repeat(op: Operation, attempt: &Attempt) -> bool {
+    let idempotent = !op.is_send();
+    match attempt.delivery {
+        // Nothing reached the server: safe for every operation.
+        Delivery::NotSent => true,
+        // The request may have been processed: only a read or an idempotent update.
+        Delivery::Unknown => idempotent,
+        Delivery::Answered => match attempt.http_status {
+            // "Not now": the server did not process it. A send relies on that only when
+            // the server says so explicitly with Retry-After.
+            Some(429 | 503) => idempotent || attempt.retry_after.is_some(),
+            // A gateway may have forwarded the request before failing.
+            Some(502 | 504) => idempotent,
+            _ => false,
+        },
+    }
+}
+
+/// The envelope a call ends with: a send whose outcome is unknown says so; a local failure
+/// after several attempts says how many.
+fn finish(op: Operation, attempt: Attempt, attempts: u32) -> Envelope {
+    let cause = attempt.envelope;
+    if op.is_send() && attempt.delivery == Delivery::Unknown {
+        let message = format!(
+            "Outcome unknown: {}. The message may have been sent, so it was not retried; check before sending again (SendTalk: keep the request and ask get_status if you have an id)",
+            cause.message().trim_end_matches('.')
+        );
+        let data = serde_json::json!({"attempts": attempts, "cause": cause.code()});
+        return Envelope::with_data(
+            LocalCode::OutcomeUnknown.status(),
+            LocalCode::OutcomeUnknown,
+            message,
+            "",
+            data,
+        );
+    }
+    match cause.local_code() {
+        Some(code) if attempts > 1 => {
+            let message = format!("{} (after {attempts} attempts)", cause.message());
+            let data = serde_json::json!({"attempts": attempts});
+            Envelope::with_data(cause.status(), code, message, cause.field(), data)
+        }
+        _ => cause,
+    }
+}
+
+fn log_attempt(
+    op: Operation,
+    number: u32,
+    max: u32,
+    phone: Option<&str>,
+    attempt: &Attempt,
+    took: Duration,
+    wait: Option<Duration>,
+) {
+    let severity = match (wait, attempt.http_status) {
+        (Some(_), _) => level::WARN,
+        (None, Some(_)) => level::INFO,
+        (None, None) => level::ERROR,
+    };
+    log::emit(severity, || {
+        let to = phone.map(|p| format!(" to {p}")).unwrap_or_default();
+        let http = attempt
+            .http_status
+            .map_or_else(|| "no HTTP reply".to_owned(), |s| format!("HTTP {s}"));
+        let envelope = &attempt.envelope;
+        let outcome = if envelope.code().is_empty() {
+            format!("status {}", envelope.status())
+        } else {
+            format!("status {} code {}", envelope.status(), envelope.code())
+        };
+        let next = wait.map_or_else(String::new, |w| {
+            format!("; retrying in {} ms", w.as_millis())
+        });
+        format!(
+            "{} attempt {number}/{max}{to}: {http}, {outcome}, {:.1} ms{next}",
+            op.name(),
+            took.as_secs_f64() * 1000.0
+        )
+    });
 }
 
 /// The request as it goes on the wire: the caller's fields, with PowerTalk `data` encoded

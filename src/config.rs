@@ -135,6 +135,20 @@ impl Config {
     }
 }
 
+/// The retry policy for one call: `options_json` (`{"retry": {...}}`) over the client's.
+pub(crate) fn call_retry(base: &RetryPolicy, options_json: &str) -> Parsed<RetryPolicy> {
+    let value: Value = serde_json::from_str(options_json)
+        .map_err(|e| ConfigError::new("", format!("The options are not valid JSON: {e}")))?;
+    let Value::Object(map) = value else {
+        return Err(ConfigError::new("", "The options must be a JSON object"));
+    };
+    refuse_unknown(&map, "", &["retry"])?;
+    match map.get("retry") {
+        None => Ok(*base),
+        Some(section) => base.merged(section, "retry"),
+    }
+}
+
 fn product(map: &Map<String, Value>, product: Product) -> Parsed<Option<ProductConfig>> {
     let name = product.key();
     let section = match map.get(name) {

@@ -42,11 +42,14 @@ pub enum LocalCode {
     HttpStatus,
     /// The reply body was larger than `max_response_bytes`.
     ReplyTooLarge,
+    /// A send timed out or lost its connection after the request was written: it may have
+    /// been delivered. It is never retried; check before sending again.
+    OutcomeUnknown,
 }
 
 impl LocalCode {
     /// Every code, in the order of the README's table.
-    pub const ALL: [LocalCode; 15] = [
+    pub const ALL: [LocalCode; 16] = [
         LocalCode::NotConfigured,
         LocalCode::InvalidParam,
         LocalCode::InvalidArgument,
@@ -62,6 +65,7 @@ impl LocalCode {
         LocalCode::TruncatedReply,
         LocalCode::HttpStatus,
         LocalCode::ReplyTooLarge,
+        LocalCode::OutcomeUnknown,
     ];
 
     /// The string in `error.code`.
@@ -82,6 +86,7 @@ impl LocalCode {
             LocalCode::TruncatedReply => "91007",
             LocalCode::HttpStatus => "91008",
             LocalCode::ReplyTooLarge => "91009",
+            LocalCode::OutcomeUnknown => "91010",
         }
     }
 
@@ -102,7 +107,8 @@ impl LocalCode {
             | LocalCode::InvalidReply
             | LocalCode::TruncatedReply
             | LocalCode::HttpStatus
-            | LocalCode::ReplyTooLarge => 502,
+            | LocalCode::ReplyTooLarge
+            | LocalCode::OutcomeUnknown => 502,
         }
     }
 }
@@ -118,6 +124,8 @@ impl LocalCode {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Envelope {
     json: String,
+    /// Set when the envelope was made here rather than received.
+    local: Option<LocalCode>,
     status: i64,
     code: String,
     message: String,
@@ -137,15 +145,27 @@ impl Envelope {
         message: impl Into<String>,
         field: impl Into<String>,
     ) -> Self {
+        Self::with_data(status, code, message, field, json!({}))
+    }
+
+    /// A local envelope whose `data` carries details (e.g. `attempts` after retries).
+    pub(crate) fn with_data(
+        status: i64,
+        code: LocalCode,
+        message: impl Into<String>,
+        field: impl Into<String>,
+        data: Value,
+    ) -> Self {
         let (message, field) = (message.into(), field.into());
         let json = json!({
             "status": status,
             "error": {"code": code.code(), "message": message, "field": field},
-            "data": {},
+            "data": data,
         })
         .to_string();
         Envelope {
             json,
+            local: Some(code),
             status,
             code: code.code().to_owned(),
             message,
@@ -167,12 +187,18 @@ impl Envelope {
                 .to_owned()
         };
         Some(Envelope {
+            local: None,
             status,
             code: text("code"),
             message: text("message"),
             field: text("field"),
             json: body.to_owned(),
         })
+    }
+
+    /// The library's code when this envelope was made locally; `None` for a server reply.
+    pub fn local_code(&self) -> Option<LocalCode> {
+        self.local
     }
 
     /// `status` from the envelope: 200 on success.

@@ -19,6 +19,7 @@ mod client;
 mod config;
 mod envelope;
 mod ffi;
+mod log;
 mod onetalk;
 mod operation;
 mod powertalk;
@@ -34,6 +35,7 @@ pub use config::{
     DEFAULT_TIMEOUT_MS,
 };
 pub use envelope::{Envelope, LocalCode};
+pub use log::{level, mask_phone, set_logger, LogSink};
 pub use operation::{Method, Operation, Product};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -1,10 +1,11 @@
 //! The one place that touches HTTP: a pooled keep-alive agent, and the mapping of every
 //! way an exchange can fail to an envelope with the library's own code.
 //!
-//! Nothing here retries: a request goes out at most once per call, so a send can never be
-//! delivered twice by this layer.
+//! Nothing here retries: one `exchange` is one attempt. It reports whether the request could
+//! have reached the server, which is what the retry loop (`client.rs`) decides on.
 
 use std::io;
+use std::time::Duration;
 
 use ureq::http::{HeaderValue, StatusCode};
 use ureq::{Agent, Body, Error, Timeout};
@@ -22,6 +23,38 @@ pub(crate) struct WireRequest<'a> {
     pub body: Option<Vec<u8>>,
 }
 
+/// What one attempt produced, and whether the request may have reached the server.
+pub(crate) struct Attempt {
+    pub envelope: Envelope,
+    pub delivery: Delivery,
+    /// The HTTP status, when a response head arrived.
+    pub http_status: Option<u16>,
+    /// The server's `Retry-After`, when it sent one.
+    pub retry_after: Option<Duration>,
+}
+
+/// How far a request got. Only `NotSent` makes it safe to repeat a send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    /// Nothing reached the server: no connection, or the TLS handshake failed.
+    NotSent,
+    /// The request was (or may have been) written and no complete reply came back.
+    Unknown,
+    /// The server answered something: an envelope, an HTTP error, or garbage.
+    Answered,
+}
+
+impl Attempt {
+    fn answered(envelope: Envelope, status: u16, retry_after: Option<Duration>) -> Attempt {
+        Attempt {
+            envelope,
+            delivery: Delivery::Answered,
+            http_status: Some(status),
+            retry_after,
+        }
+    }
+}
+
 /// Idle keep-alive connections kept per client (all products share one pool).
 const IDLE_CONNECTIONS: usize = 32;
 
@@ -30,7 +63,6 @@ pub(crate) struct Transport {
     /// Read limit for a reply body: the cap plus one byte, so a body of exactly the cap passes.
     body_limit: u64,
     max_response_bytes: u64,
-    timeout_ms: u128,
 }
 
 impl Transport {
@@ -59,36 +91,47 @@ impl Transport {
             agent,
             body_limit: config.max_response_bytes.saturating_add(1),
             max_response_bytes: config.max_response_bytes,
-            timeout_ms: config.timeout.as_millis(),
         }
     }
 
-    /// Sends `request` once and returns the server's envelope unchanged, or a local one.
-    pub fn exchange(&self, request: WireRequest) -> Envelope {
+    /// Sends `request` once, allowing it `timeout` in all, and returns the server's envelope
+    /// unchanged or a local one.
+    pub fn exchange(&self, request: &WireRequest, timeout: Duration) -> Attempt {
         let response = match request.method {
             Method::Post => self
                 .agent
                 .post(&request.url)
+                .config()
+                .timeout_global(Some(timeout))
+                .build()
                 .header(request.auth_header, request.auth_value.clone())
                 .header("Content-Type", "application/json")
                 .send(request.body.as_deref().unwrap_or_default()),
             Method::Get => self
                 .agent
                 .get(&request.url)
+                .config()
+                .timeout_global(Some(timeout))
+                .build()
                 .header(request.auth_header, request.auth_value.clone())
                 .header("Content-Type", "application/json")
                 .call(),
         };
         match response {
-            Ok(response) => self.read_reply(response),
-            Err(e) => self.failure(e, Phase::Exchange),
+            Ok(response) => self.read_reply(response, timeout),
+            Err(e) => self.failure(e, Phase::Exchange, timeout),
         }
     }
 
-    fn read_reply(&self, mut response: ureq::http::Response<Body>) -> Envelope {
+    fn read_reply(&self, mut response: ureq::http::Response<Body>, timeout: Duration) -> Attempt {
         let status = response.status();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::retry::parse_retry_after);
         if status.is_redirection() {
-            return Envelope::local(
+            let envelope = Envelope::local(
                 LocalCode::Redirect,
                 format!(
                     "The server answered a redirect (HTTP {}); redirects are not followed so that keys never reach another host. Check base_url.",
@@ -96,6 +139,7 @@ impl Transport {
                 ),
                 "",
             );
+            return Attempt::answered(envelope, status.as_u16(), retry_after);
         }
         let bytes = match response
             .body_mut()
@@ -104,13 +148,16 @@ impl Transport {
             .read_to_vec()
         {
             Ok(bytes) => bytes,
-            Err(e) => return self.failure(e, Phase::Body),
+            Err(e) => {
+                let mut attempt = self.failure(e, Phase::Body, timeout);
+                attempt.http_status = Some(status.as_u16());
+                return attempt;
+            }
         };
         let text = String::from_utf8_lossy(&bytes);
-        if let Some(envelope) = Envelope::from_server_body(&text) {
-            return envelope;
-        }
-        if status.is_success() {
+        let envelope = if let Some(envelope) = Envelope::from_server_body(&text) {
+            envelope
+        } else if status.is_success() {
             Envelope::local(
                 LocalCode::InvalidReply,
                 format!(
@@ -135,10 +182,11 @@ impl Transport {
                 ),
                 "",
             )
-        }
+        };
+        Attempt::answered(envelope, status.as_u16(), retry_after)
     }
 
-    fn failure(&self, error: Error, phase: Phase) -> Envelope {
+    fn failure(&self, error: Error, phase: Phase, timeout: Duration) -> Attempt {
         let (code, message) = match (unwrap_io(error), phase) {
             (Error::Timeout(Timeout::Connect | Timeout::Resolve), _) => (
                 LocalCode::ConnectFailed,
@@ -146,7 +194,7 @@ impl Transport {
             ),
             (Error::Timeout(_), _) => (
                 LocalCode::Timeout,
-                format!("No complete reply within timeout_ms ({} ms)", self.timeout_ms),
+                format!("No complete reply within timeout_ms ({} ms)", timeout.as_millis()),
             ),
             (Error::HostNotFound, _) => (
                 LocalCode::ConnectFailed,
@@ -171,7 +219,7 @@ impl Transport {
                 LocalCode::Redirect,
                 "The server answered a redirect, which is not followed".to_owned(),
             ),
-            (Error::Io(e), phase) => io_failure(&e, phase),
+            (Error::Io(e), phase) => io_failure(&e, phase, timeout),
             (Error::Protocol(_), Phase::Body) => (
                 LocalCode::TruncatedReply,
                 "The server's reply body was cut short or malformed".to_owned(),
@@ -185,7 +233,19 @@ impl Transport {
                 format!("The exchange with the server failed: {}", kind_of(&other)),
             ),
         };
-        Envelope::local(code, message, "")
+        let delivery = match code {
+            LocalCode::ConnectFailed | LocalCode::Tls => Delivery::NotSent,
+            LocalCode::Timeout | LocalCode::ConnectionLost | LocalCode::TruncatedReply => {
+                Delivery::Unknown
+            }
+            _ => Delivery::Answered,
+        };
+        Attempt {
+            envelope: Envelope::local(code, message, ""),
+            delivery,
+            http_status: None,
+            retry_after: None,
+        }
     }
 }
 
@@ -211,7 +271,7 @@ enum Phase {
     Body,
 }
 
-fn io_failure(e: &io::Error, phase: Phase) -> (LocalCode, String) {
+fn io_failure(e: &io::Error, phase: Phase, timeout: Duration) -> (LocalCode, String) {
     use io::ErrorKind::*;
     if e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
         return (
@@ -226,7 +286,7 @@ fn io_failure(e: &io::Error, phase: Phase) -> (LocalCode, String) {
         ),
         (TimedOut | WouldBlock, _) => (
             LocalCode::Timeout,
-            "No complete reply within timeout_ms".to_owned(),
+            format!("No complete reply within timeout_ms ({} ms)", timeout.as_millis()),
         ),
         (UnexpectedEof, Phase::Body) => (
             LocalCode::TruncatedReply,

@@ -15,8 +15,11 @@ use taptalk::{Client, Operation};
 const STATUS_REQUEST: &str = r#"{"id": "abc"}"#;
 
 fn client_for(url: &str, extra: Value) -> Client {
+    // One attempt: these tests pin how each failure is reported; tests/retry.rs covers
+    // what is repeated.
     let mut config = json!({"sendtalk": {"base_url": url, "api_key": "st-API-KEY-123"},
-                            "timeout_ms": 5000, "connect_timeout_ms": 2000});
+                            "timeout_ms": 5000, "connect_timeout_ms": 2000,
+                            "retry": {"max_attempts": 1}});
     for (k, v) in extra.as_object().unwrap() {
         config[k] = v.clone();
     }
