@@ -10,6 +10,19 @@
 
 static int failures = 0;
 
+/* Log callback: counts lines and remembers whether any carried the key. */
+struct log_seen {
+    int lines;
+    int leaked;
+};
+static void on_log(void *user_data, int32_t level, const char *target, const char *message) {
+    struct log_seen *seen = user_data;
+    seen->lines++;
+    if (strstr(message, "SECRET-KEY") != NULL || level < TT_LOG_ERROR || strcmp(target, "taptalk") != 0) {
+        seen->leaked++;
+    }
+}
+
 #define CHECK(cond, ...)                                  \
     do {                                                  \
         if (!(cond)) {                                    \
@@ -41,7 +54,7 @@ int main(int argc, char **argv) {
     const char *url = argc > 1 ? argv[1] : "http://127.0.0.1:9";
     char config[512];
     snprintf(config, sizeof config,
-             "{\"sendtalk\": {\"base_url\": \"%s\", \"api_key\": \"k\"}, \"timeout_ms\": 2000}", url);
+             "{\"sendtalk\": {\"base_url\": \"%s\", \"api_key\": \"SECRET-KEY\"}, \"timeout_ms\": 2000}", url);
 
     CHECK(strcmp(tt_version(), "0.1.0") == 0, "version %s", tt_version());
     CHECK(tt_abi_version() == TT_ABI_VERSION, "abi");
@@ -105,6 +118,25 @@ int main(int argc, char **argv) {
     EXPECT(tt_sendtalk_send_whatsapp(client, "{\"messageType\": \"text\", \"body\": \"hi\"}"), "40002");
     EXPECT(tt_onetalk_get_updated_cases(client, "{\"since_timestamp\": 0}"), "40001");
     EXPECT(tt_powertalk_sync_contacts(client, "{\"contacts\": []}"), "40001");
+
+    /* tt_call: any operation by name, with per-call options. */
+    EXPECT(tt_call(client, "sendtalk.nope", "{}", NULL), "90001");
+    EXPECT(tt_call(client, NULL, "{}", NULL), "90001");
+    EXPECT(tt_call(NULL, "sendtalk.get_status", "{}", NULL), "90001");
+    EXPECT(tt_call(client, "sendtalk.get_status", NULL, NULL), "90001");
+    EXPECT(tt_call(client, "sendtalk.get_status", "{}", "{\"retry\": {\"max_attempts\": 0}}"), "90003");
+    EXPECT(tt_call(client, "sendtalk.get_status", "{}", "{\"retries\": 1}"), "90003");
+    EXPECT(tt_call(client, "sendtalk.get_status", "{}", "not json"), "90003");
+    EXPECT(tt_call(client, "sendtalk.get_status", "{}", "{\"retry\": {\"max_attempts\": 1}}"), "40002");
+
+    /* The log callback sees local refusals at debug level, and never a key. */
+    struct log_seen seen = {0, 0};
+    tt_set_log_callback(on_log, &seen, TT_LOG_TRACE);
+    EXPECT(tt_sendtalk_send_whatsapp(client, "{\"phone\": \"1\"}"), "40002");
+    tt_set_log_callback(NULL, NULL, 0);
+    EXPECT(tt_sendtalk_send_whatsapp(client, "{\"phone\": \"1\"}"), "40002");
+    CHECK(seen.lines == 1, "log lines: %d", seen.lines);
+    CHECK(seen.leaked == 0, "bad log lines: %d", seen.leaked);
 
     tt_client_free(client);
     if (failures) {
