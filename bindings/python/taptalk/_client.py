@@ -42,6 +42,10 @@ class Client:
         connect_timeout: connect limit in seconds (TCP and TLS); default 10.
         user_agent: added after ``taptalk/VERSION`` in the User-Agent header.
         max_response_bytes: replies larger than this fail with ReplyTooLargeError.
+        retry: the retry policy, ``{"max_attempts", "base_delay_ms", "max_delay_ms",
+            "deadline_ms"}`` (on by default). Reads and ``update_case`` are retried on
+            connection failures, timeouts and HTTP 429/502/503/504; sends only when the
+            request provably never reached the server. ``{"max_attempts": 1}`` turns it off.
 
     Only configured products can be called; calling another raises :class:`AuthError`
     (code 40001) without sending anything. Raises :class:`ConfigError` (``field`` names the
@@ -64,6 +68,7 @@ class Client:
         connect_timeout: Optional[float] = None,
         user_agent: Optional[str] = None,
         max_response_bytes: Optional[int] = None,
+        retry: Optional[Mapping[str, Any]] = None,
     ) -> None:
         self._handle: Optional[int] = None
         self._library = _native.library()
@@ -80,6 +85,8 @@ class Client:
             config["user_agent"] = user_agent
         if max_response_bytes is not None:
             config["max_response_bytes"] = max_response_bytes
+        if retry is not None:
+            config["retry"] = dict(retry)
         self._configured = frozenset(k for k in ("powertalk", "sendtalk", "onetalk")
                                      if k in config)
         self._lock = threading.Lock()

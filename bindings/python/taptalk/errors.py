@@ -28,6 +28,8 @@ The hierarchy::
         +-- TruncatedReplyError 91007
         +-- HTTPStatusError    91008: an HTTP error status without an envelope
         +-- ReplyTooLargeError 91009: larger than max_response_bytes
+        +-- OutcomeUnknownError 91010: a send timed out or lost its connection after it
+                               was written; it MAY have been delivered and was not retried
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ __all__ = [
     "TruncatedReplyError",
     "HTTPStatusError",
     "ReplyTooLargeError",
+    "OutcomeUnknownError",
     "error_from_envelope",
 ]
 
@@ -185,7 +188,8 @@ class TransportError(TapTalkError):
 
 
 class TapTalkTimeout(TransportError, TimeoutError):
-    """91001: no complete reply within the timeout. A send MAY have been delivered.
+    """91001: no complete reply within the timeout (after the retries the library allows for
+    reads; a send that timed out raises :class:`OutcomeUnknownError` instead).
 
     Also an instance of the builtin :class:`TimeoutError`.
     """
@@ -238,6 +242,14 @@ class ReplyTooLargeError(TransportError):
     maybe_delivered = True
 
 
+class OutcomeUnknownError(TransportError):
+    """91010: a send timed out or lost its connection after it was written. It may have been
+    delivered, so the library did not retry it; check (e.g. with get_status or the case
+    list) before sending again. ``envelope["data"]`` may carry ``attempts``."""
+
+    maybe_delivered = True
+
+
 _BY_CODE: Dict[str, Type[TapTalkError]] = {
     "40001": AuthError,
     "40002": ValidationError,
@@ -255,6 +267,7 @@ _BY_CODE: Dict[str, Type[TapTalkError]] = {
     "91007": TruncatedReplyError,
     "91008": HTTPStatusError,
     "91009": ReplyTooLargeError,
+    "91010": OutcomeUnknownError,
 }
 
 
