@@ -4,80 +4,10 @@
 mod support;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::json;
+use support::c::{compile, run};
 use support::MockServer;
-
-/// `target/<profile>/deps`, where `cargo test` builds `libtaptalk.so` alongside this test.
-/// (The copy one level up is refreshed only by `cargo build`, so it may be stale here.)
-fn lib_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().to_path_buf();
-    assert!(
-        dir.join("libtaptalk.so").exists(),
-        "libtaptalk.so not found in {}",
-        dir.display()
-    );
-    dir
-}
-
-fn compile(source: &str, name: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let lib = lib_dir();
-    let status = Command::new("gcc")
-        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pthread", "-g"])
-        .arg("-I")
-        .arg(root.join("include"))
-        .arg(root.join(source))
-        .arg("-L")
-        .arg(&lib)
-        .arg("-ltaptalk")
-        .arg(format!("-Wl,-rpath,{}", lib.display()))
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .expect("gcc is installed");
-    assert!(status.success(), "gcc failed for {source}");
-    out
-}
-
-fn has_valgrind() -> bool {
-    std::env::var_os("TAPTALK_NO_VALGRIND").is_none()
-        && Command::new("valgrind").arg("--version").output().is_ok()
-}
-
-/// Runs `program`, under valgrind memcheck when available: any error or definite/indirect
-/// leak fails the run with exit code 99.
-fn run(program: &Path, args: &[&str], memcheck: bool) -> Output {
-    let output = if memcheck && has_valgrind() {
-        Command::new("valgrind")
-            .args([
-                "--error-exitcode=99",
-                "--leak-check=full",
-                "--errors-for-leak-kinds=definite,indirect",
-                "--show-leak-kinds=definite,indirect",
-                "--quiet",
-            ])
-            .arg(program)
-            .args(args)
-            .output()
-    } else {
-        Command::new(program).args(args).output()
-    }
-    .unwrap();
-    assert!(
-        output.status.success(),
-        "{} failed ({:?}):\nstdout:\n{}\nstderr:\n{}",
-        program.display(),
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
 
 #[test]
 fn the_c_example_sends_through_every_operation_and_frees_everything() {
@@ -136,4 +66,14 @@ fn eight_threads_share_one_client_and_every_send_arrives_exactly_once() {
         "keep-alive pooling: {} connections for 2000 sends",
         server.connections()
     );
+}
+
+#[test]
+fn a_threaded_stress_run_is_clean_under_valgrind() {
+    // The same program with fewer sends: memcheck runs ~50x slower.
+    let server = MockServer::answering(json!({"success": true}));
+    let program = compile("tests/c/concurrency.c", "stress");
+    let output = run(&program, &[&server.url(), "40"], true);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("320 sends, 0 failed"));
+    assert_eq!(server.requests().len(), 320);
 }

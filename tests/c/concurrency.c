@@ -1,5 +1,5 @@
 /*
- * 8 threads x 250 sends on one shared client. Each send carries a unique body
+ * 8 threads x 250 sends (or argv[2]) on one shared client. Each send carries a unique body
  * ("t<thread>-<i>"); tests/c_abi.rs checks at the server that each arrived exactly once.
  */
 #include <pthread.h>
@@ -10,15 +10,15 @@
 #include "taptalk.h"
 
 #define THREADS 8
-#define SENDS 250
 
+static int sends = 250; /* per thread; argv[2] overrides */
 static const TtClient *shared;
 static int failed[THREADS];
 
 static void *worker(void *arg) {
     int t = (int)(long)arg;
     char request[256];
-    for (int i = 0; i < SENDS; i++) {
+    for (int i = 0; i < sends; i++) {
         snprintf(request, sizeof request,
                  "{\"phone\": \"6281212345678\", \"messageType\": \"text\", \"body\": \"t%d-%d\"}", t, i);
         char *reply = tt_sendtalk_send_whatsapp(shared, request);
@@ -32,6 +32,7 @@ static void *worker(void *arg) {
 
 int main(int argc, char **argv) {
     if (argc < 2) return 2;
+    if (argc > 2) sends = atoi(argv[2]);
     char config[256];
     snprintf(config, sizeof config, "{\"sendtalk\": {\"base_url\": \"%s\", \"api_key\": \"k\"}}", argv[1]);
     char *error = NULL;
@@ -50,6 +51,6 @@ int main(int argc, char **argv) {
         total_failed += failed[t];
     }
     tt_client_free(client);
-    printf("%d sends, %d failed\n", THREADS * SENDS, total_failed);
+    printf("%d sends, %d failed\n", THREADS * sends, total_failed);
     return total_failed ? 1 : 0;
 }

@@ -15,6 +15,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+pub mod c;
+
 /// One request as received.
 #[derive(Clone, Debug)]
 pub struct Recorded {
