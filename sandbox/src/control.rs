@@ -52,6 +52,16 @@ const ENDPOINTS: &[(&str, &str, &str)] = &[
     ),
     ("GET", "/_sandbox/settings", "runtime settings"),
     ("POST", "/_sandbox/settings", "change runtime settings"),
+    (
+        "GET",
+        "/_sandbox/clock",
+        "the sandbox clock: now_ms, frozen",
+    ),
+    (
+        "POST",
+        "/_sandbox/clock",
+        "freeze, advance or resume the clock: {\"freeze\": bool, \"advance_ms\": N}",
+    ),
 ];
 
 pub fn handle(shared: &Shared, head: &Head, body: &[u8]) -> Reply {
@@ -114,6 +124,8 @@ pub fn handle(shared: &Shared, head: &Head, body: &[u8]) -> Reply {
         ("POST", "/_sandbox/settings") => {
             apply_settings(shared, &input).map(|s| json!({ "settings": s }))
         }
+        ("GET", "/_sandbox/clock") => Ok(json!({ "clock": shared.clock.to_json() })),
+        ("POST", "/_sandbox/clock") => set_clock(shared, &input).map(|c| json!({ "clock": c })),
         _ => unreachable!("every listed endpoint is handled"),
     };
     match result {
@@ -243,4 +255,46 @@ pub fn apply_settings(shared: &Shared, input: &Value) -> Result<Value, Refusal> 
     state.sendtalk.advance(now, old_delay);
     state.settings = next;
     Ok(state.settings.to_json())
+}
+
+/// Freezes, advances and/or resumes the clock; all keys are checked first.
+/// `{"freeze": true}` stops it at the current time, `{"advance_ms": N}` moves
+/// it forward (frozen or running), `{"freeze": false}` lets it run again from
+/// the time it shows. Time never goes backwards.
+pub fn set_clock(shared: &Shared, input: &Value) -> Result<Value, Refusal> {
+    let Some(map) = input.as_object() else {
+        return Err((
+            String::new(),
+            "The clock request must be a JSON object".into(),
+        ));
+    };
+    let mut freeze = None;
+    let mut advance = 0;
+    for (key, value) in map {
+        match key.as_str() {
+            "freeze" => match value.as_bool() {
+                Some(b) => freeze = Some(b),
+                None => return Err((key.clone(), "freeze must be true or false".into())),
+            },
+            "advance_ms" => match value.as_u64() {
+                Some(ms) if ms <= crate::clock::MAX_ADVANCE_MS => advance = ms,
+                _ => {
+                    let message = format!(
+                        "advance_ms must be a whole number from 0 to {}",
+                        crate::clock::MAX_ADVANCE_MS
+                    );
+                    return Err((key.clone(), message));
+                }
+            },
+            _ => return Err((key.clone(), "unknown clock key".into())),
+        }
+    }
+    if freeze == Some(true) {
+        shared.clock.freeze();
+    }
+    shared.clock.advance(advance);
+    if freeze == Some(false) {
+        shared.clock.resume();
+    }
+    Ok(shared.clock.to_json())
 }

@@ -135,6 +135,37 @@ impl Sandbox {
         let _ = self.update_settings(json!({ "delivery_delay_ms": ms }));
     }
 
+    /// Changes the clock, in the JSON shape of `POST /_sandbox/clock`
+    /// (`{"freeze": bool, "advance_ms": N}`); answers `{"now_ms", "frozen"}`.
+    pub fn set_clock(&self, change: Value) -> Result<Value, String> {
+        control::set_clock(&self.shared, &change)
+            .map_err(|(field, message)| format!("{field}: {message}"))
+    }
+
+    /// Stops the clock at the current time and answers it (Unix ms): every
+    /// request then sees this millisecond until `advance_clock` or
+    /// `resume_clock`, so several cases can share one `updatedTime`.
+    pub fn freeze_clock(&self) -> u64 {
+        self.shared.clock.freeze()
+    }
+
+    /// Moves the clock forward (at most a year), frozen or running; answers
+    /// the new time.
+    pub fn advance_clock(&self, by: Duration) -> u64 {
+        let ms = by.as_millis().min(u128::from(u64::MAX)) as u64;
+        self.shared.clock.advance(ms)
+    }
+
+    /// Lets a frozen clock run again from the time it shows.
+    pub fn resume_clock(&self) -> u64 {
+        self.shared.clock.resume()
+    }
+
+    /// The sandbox's current time (Unix ms), as stamped on what it stores.
+    pub fn now_ms(&self) -> u64 {
+        self.shared.clock.now_ms()
+    }
+
     pub fn powertalk_messages(&self) -> Value {
         control::powertalk_messages(&self.shared)
     }

@@ -155,5 +155,7 @@ impl Shared {
 
     pub fn reset(&self) {
         *self.lock() = State::new(&self.config);
+        // A frozen clock runs again, from where it stood.
+        self.clock.resume();
     }
 }

@@ -203,6 +203,59 @@ fn settings_change_at_runtime_and_reset_restores_everything() {
 }
 
 #[test]
+fn a_frozen_clock_gives_cases_one_updated_time_until_advanced() {
+    let sb = start();
+    let a = agent();
+    let u = sb.url();
+    let clock = |body: Value| post(&a, &format!("{u}/_sandbox/clock"), &[], &body);
+    let r = clock(json!({"freeze": true}));
+    assert_eq!(r.data()["clock"]["frozen"], true, "{r:?}");
+    let at = r.data()["clock"]["now_ms"].as_u64().unwrap();
+    let send = |phone: &str| {
+        let body = json!({"phone": phone, "channelID": "c1", "messageType": "text",
+            "body": "hi", "withCase": true, "topicID": 1});
+        let url = format!("{u}/api/integration/v1/inbox/send_message_whatsapp");
+        post(&a, &url, &[ONETALK_KEY], &body)
+    };
+    send("6281200000001");
+    std::thread::sleep(Duration::from_millis(30));
+    send("6281200000002");
+    let r = clock(json!({"advance_ms": 7}));
+    assert_eq!(r.data()["clock"]["now_ms"], at + 7);
+    send("6281200000003");
+    let times: Vec<Value> = sb
+        .onetalk_cases()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["updatedTime"].clone())
+        .collect();
+    assert_eq!(times, vec![json!(at), json!(at), json!(at + 7)]);
+    let r = get(&a, &format!("{u}/_sandbox/clock"), &[]);
+    assert_eq!(r.data()["clock"], json!({"now_ms": at + 7, "frozen": true}));
+
+    let r = clock(json!({"freeze": "yes"}));
+    assert_eq!((r.code(), r.field()), ("40002", "freeze"));
+    let r = clock(json!({"advance_ms": -1}));
+    assert_eq!((r.code(), r.field()), ("40002", "advance_ms"));
+    let r = clock(json!({"rewind_ms": 5}));
+    assert_eq!((r.code(), r.field()), ("40002", "rewind_ms"));
+
+    let r = clock(json!({"freeze": false}));
+    assert_eq!(r.data()["clock"]["frozen"], false);
+    assert!(r.data()["clock"]["now_ms"].as_u64().unwrap() >= at + 7);
+    assert!(eventually(Duration::from_secs(5), || sb.now_ms() > at + 7));
+    sb.freeze_clock();
+    sb.reset();
+    assert_eq!(
+        sb.set_clock(json!({})).unwrap()["frozen"],
+        false,
+        "reset resumes"
+    );
+    assert!(sb.now_ms() >= at + 7, "time never goes backwards");
+}
+
+#[test]
 fn the_request_log_names_headers_but_never_keeps_keys() {
     let sb = start();
     let a = agent();
