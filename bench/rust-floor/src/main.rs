@@ -2,11 +2,22 @@
 //! the library does, reading the whole reply and parsing its JSON, as a user would.
 //!
 //! Usage: taptalk-bench-floor BASE_URL API_KEY CALLS WARMUP
+//!
+//! `FLOOR_MODE` (diagnosis, see bench/README.md): unset is the plain agent; `timeout` adds
+//! the library's `timeout_global`, with which ureq resolves the host on a fresh thread on
+//! every call; `timeout-literal` adds a resolver that answers IP-literal hosts without one.
 //! Prints: RESULT<TAB>name<TAB>calls<TAB>threads<TAB>median_ns<TAB>p99_ns<TAB>calls_per_s
 
-use std::time::Instant;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
 
-const BODY: &str = r#"{"phone":"6281212345678","messageType":"text","body":"Hello from the benchmark"}"#;
+use ureq::config::Config;
+use ureq::http::Uri;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+
+const BODY: &str =
+    r#"{"phone":"6281212345678","messageType":"text","body":"Hello from the benchmark"}"#;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -19,10 +30,24 @@ fn main() {
     let calls: usize = args[3].parse().expect("CALLS");
     let warmup: usize = args[4].parse().expect("WARMUP");
 
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
+    let mode = std::env::var("FLOOR_MODE").unwrap_or_default();
+    let mut builder = ureq::Agent::config_builder().http_status_as_error(false);
+    if mode.starts_with("timeout") {
+        builder = builder.timeout_global(Some(Duration::from_secs(30)));
+    }
+    let config = builder.build();
+    let agent = match mode.as_str() {
+        "" | "timeout" => ureq::Agent::new_with_config(config),
+        "timeout-literal" => {
+            ureq::Agent::with_parts(config, DefaultConnector::new(), LiteralFirst::default())
+        }
+        other => panic!("unknown FLOOR_MODE {other}"),
+    };
+    let label = match mode.as_str() {
+        "" => "ureq (Rust, raw)".to_owned(),
+        "timeout" => "ureq + timeout_global (diag.)".to_owned(),
+        _ => "ureq + timeout + IP resolver (diag.)".to_owned(),
+    };
     let call = || {
         let mut response = agent
             .post(&url)
@@ -50,7 +75,33 @@ fn main() {
     let median = samples[samples.len() / 2];
     let p99 = samples[(samples.len() * 99 / 100).min(samples.len() - 1)];
     println!(
-        "RESULT\tureq (Rust, raw)\t{calls}\t1\t{median}\t{p99}\t{:.0}",
+        "RESULT\t{label}\t{calls}\t1\t{median}\t{p99}\t{:.0}",
         calls as f64 / wall
     );
+}
+
+/// Answers an IP-literal host without a lookup (so without ureq's per-call thread); other
+/// hosts go to the default resolver.
+#[derive(Debug, Default)]
+struct LiteralFirst(DefaultResolver);
+
+impl Resolver for LiteralFirst {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let host = uri
+            .host()
+            .unwrap_or_default()
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        if let (Ok(ip), Some(port)) = (host.parse::<IpAddr>(), uri.port_u16()) {
+            let mut addrs = self.empty();
+            addrs.push(SocketAddr::new(ip, port));
+            return Ok(addrs);
+        }
+        self.0.resolve(uri, config, timeout)
+    }
 }
