@@ -185,7 +185,8 @@ impl Client {
                     .retry_after
                     .unwrap_or_else(|| policy.backoff(number));
                 // Retry-After is honoured, but never past the call's deadline.
-                (started.elapsed() + wait < policy.deadline).then_some(wait)
+                // Saturating: a huge Retry-After (u64::MAX seconds) must not overflow.
+                (started.elapsed().saturating_add(wait) < policy.deadline).then_some(wait)
             } else {
                 None
             };

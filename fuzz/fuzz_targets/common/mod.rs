@@ -1,0 +1,233 @@
+//! Shared by the targets: the real C exports (declared here; they link from the taptalk rlib),
+//! a client whose products all point at a closed loopback port, and envelope checks.
+#![allow(dead_code)]
+
+use std::ffi::{c_char, CStr, CString};
+use std::ptr;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use taptalk::Operation;
+
+/// The opaque `TtClient` of include/taptalk.h.
+#[repr(C)]
+pub struct TtClient {
+    _opaque: [u8; 0],
+}
+
+pub type Export = unsafe extern "C" fn(*const TtClient, *const c_char) -> *mut c_char;
+
+extern "C" {
+    pub fn tt_client_new(config_json: *const c_char, error_out: *mut *mut c_char) -> *mut TtClient;
+    pub fn tt_client_free(client: *mut TtClient);
+    pub fn tt_string_free(s: *mut c_char);
+    pub fn tt_powertalk_send_custom_message(c: *const TtClient, r: *const c_char) -> *mut c_char;
+    pub fn tt_powertalk_sync_contacts(c: *const TtClient, r: *const c_char) -> *mut c_char;
+    pub fn tt_sendtalk_send_whatsapp(c: *const TtClient, r: *const c_char) -> *mut c_char;
+    pub fn tt_sendtalk_get_status(c: *const TtClient, r: *const c_char) -> *mut c_char;
+    pub fn tt_onetalk_send_whatsapp(c: *const TtClient, r: *const c_char) -> *mut c_char;
+    pub fn tt_onetalk_send_whatsapp_template(c: *const TtClient, r: *const c_char) -> *mut c_char;
+    pub fn tt_onetalk_get_updated_cases(c: *const TtClient, r: *const c_char) -> *mut c_char;
+    pub fn tt_onetalk_update_case(c: *const TtClient, r: *const c_char) -> *mut c_char;
+    pub fn tt_call(
+        c: *const TtClient,
+        operation: *const c_char,
+        request_json: *const c_char,
+        options_json: *const c_char,
+    ) -> *mut c_char;
+}
+
+/// The C export for each operation, in `Operation::ALL` order.
+pub fn export(op: Operation) -> Export {
+    match op {
+        Operation::PowertalkSendCustomMessage => tt_powertalk_send_custom_message,
+        Operation::PowertalkSyncContacts => tt_powertalk_sync_contacts,
+        Operation::SendtalkSendWhatsapp => tt_sendtalk_send_whatsapp,
+        Operation::SendtalkGetStatus => tt_sendtalk_get_status,
+        Operation::OnetalkSendWhatsapp => tt_onetalk_send_whatsapp,
+        Operation::OnetalkSendWhatsappTemplate => tt_onetalk_send_whatsapp_template,
+        Operation::OnetalkGetUpdatedCases => tt_onetalk_get_updated_cases,
+        Operation::OnetalkUpdateCase => tt_onetalk_update_case,
+    }
+}
+
+/// Every product configured, all at the discard port of this machine (nothing listens there:
+/// a request that reached the network would be refused at once). The targets never let a
+/// request that passes validation through, so in practice no connection is attempted.
+pub const CONFIG: &str = r#"{
+  "powertalk": {"base_url": "http://127.0.0.1:9", "server_key_id": "fuzz-id", "server_key_secret": "fuzz-secret"},
+  "sendtalk": {"base_url": "http://127.0.0.1:9", "api_key": "fuzz-key"},
+  "onetalk": {"base_url": "http://127.0.0.1:9", "api_key": "fuzz-key"},
+  "timeout_ms": 500,
+  "connect_timeout_ms": 200,
+  "retry": {"max_attempts": 1}
+}"#;
+
+struct Shared(*mut TtClient);
+// SAFETY: TtClient is documented as shareable between threads.
+unsafe impl Send for Shared {}
+unsafe impl Sync for Shared {}
+
+/// The one client of the process (never freed: it lives as long as the fuzzer).
+pub fn client() -> *const TtClient {
+    static CLIENT: OnceLock<Shared> = OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            let config = CString::new(CONFIG).unwrap();
+            let mut error = ptr::null_mut();
+            // SAFETY: a valid C string and a writable out pointer.
+            let client = unsafe { tt_client_new(config.as_ptr(), &mut error) };
+            assert!(
+                !client.is_null() && error.is_null(),
+                "the fuzz config is refused"
+            );
+            Shared(client)
+        })
+        .0
+}
+
+/// Fuzz bytes as a C string: NULs cannot be passed through a `char *`, so they are dropped.
+/// Invalid UTF-8 is kept (the exports must answer it with 90001).
+pub fn c_string(bytes: &[u8]) -> CString {
+    CString::new(
+        bytes
+            .iter()
+            .copied()
+            .filter(|&b| b != 0)
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap()
+}
+
+/// The bytes `c_string` passes, for computing the expected answer.
+pub fn without_nuls(bytes: &[u8]) -> Vec<u8> {
+    bytes.iter().copied().filter(|&b| b != 0).collect()
+}
+
+/// Reads and frees a string returned by the library, checks it is an envelope of the
+/// documented shape, and returns it parsed.
+pub fn take_envelope(s: *mut c_char) -> Envelope {
+    assert!(!s.is_null(), "an export returned NULL");
+    // SAFETY: a NUL-terminated string from the library, read before it is freed.
+    let text = unsafe { CStr::from_ptr(s) }
+        .to_str()
+        .expect("an envelope is not UTF-8")
+        .to_owned();
+    // SAFETY: returned by the library and freed exactly once.
+    unsafe { tt_string_free(s) };
+    let value: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("an envelope is not JSON ({e}): {text}"));
+    Envelope::checked(value, &text)
+}
+
+/// A local error envelope, shape-checked.
+#[derive(Debug)]
+pub struct Envelope {
+    pub status: i64,
+    pub code: String,
+    pub message: String,
+    pub field: String,
+    pub data: Value,
+}
+
+impl Envelope {
+    fn checked(value: Value, text: &str) -> Envelope {
+        let object = value
+            .as_object()
+            .unwrap_or_else(|| panic!("not an object: {text}"));
+        let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["data", "error", "status"], "envelope keys: {text}");
+        let status = value["status"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("status: {text}"));
+        let error = value["error"]
+            .as_object()
+            .unwrap_or_else(|| panic!("error: {text}"));
+        assert_eq!(error.len(), 3, "error keys: {text}");
+        let string = |key: &str| -> String {
+            error
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_else(|| panic!("error.{key} is not a string: {text}"))
+                .to_owned()
+        };
+        let envelope = Envelope {
+            status,
+            code: string("code"),
+            message: string("message"),
+            field: string("field"),
+            data: value["data"].clone(),
+        };
+        assert!(envelope.data.is_object(), "data is not an object: {text}");
+        assert!(
+            !envelope.code.is_empty(),
+            "a local envelope without a code: {text}"
+        );
+        assert!(
+            !envelope.message.is_empty(),
+            "a local envelope without a message: {text}"
+        );
+        assert_ne!(
+            envelope.code, "90004",
+            "a panic was caught at the C boundary: {text}"
+        );
+        envelope
+    }
+
+    /// Asserts a local failure with this code and the status the README's table gives it.
+    pub fn expect(&self, code: &str, status: i64) {
+        assert_eq!(
+            (self.code.as_str(), self.status),
+            (code, status),
+            "{self:?}"
+        );
+    }
+}
+
+/// What the library answers for `request` before any network use, or `None` when the request
+/// is valid (it would go to the network, which the targets skip).
+pub fn expected_local_answer(op: Operation, request: &[u8]) -> Option<Expected> {
+    let Ok(text) = std::str::from_utf8(request) else {
+        return Some(Expected::code("90001"));
+    };
+    let value = match serde_json::from_str::<Value>(text) {
+        Ok(value @ Value::Object(_)) => value,
+        _ => return Some(Expected::code("90002")),
+    };
+    match taptalk::validate(op, &value) {
+        Ok(()) => None,
+        Err(invalid) => Some(Expected {
+            code: "40002",
+            field: Some(invalid.field),
+            message: Some(invalid.message),
+        }),
+    }
+}
+
+/// The answer a target expects for a request refused locally.
+#[derive(Debug)]
+pub struct Expected {
+    pub code: &'static str,
+    pub field: Option<String>,
+    pub message: Option<String>,
+}
+
+impl Expected {
+    pub fn code(code: &'static str) -> Expected {
+        Expected {
+            code,
+            field: None,
+            message: None,
+        }
+    }
+
+    pub fn check(&self, got: &Envelope) {
+        got.expect(self.code, 400);
+        // 90001 and 90002 name no field.
+        assert_eq!(&got.field, self.field.as_deref().unwrap_or(""), "{got:?}");
+        if let Some(message) = &self.message {
+            assert_eq!(&got.message, message, "{got:?}");
+        }
+    }
+}

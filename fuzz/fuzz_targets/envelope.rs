@@ -1,0 +1,51 @@
+//! `Envelope::from_server_body`, the parsing of every server reply.
+//!
+//! Checked against a parse by serde_json: accepted exactly when the body is a JSON value
+//! with an integer `status` and an `error` object; then the text is kept byte for byte and
+//! `status`, `code`, `message`, `field`, `data` and `is_success` agree with that parse. The
+//! transport decodes bodies with `String::from_utf8_lossy`, so non-UTF-8 input goes the same way.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+use taptalk::Envelope;
+
+fuzz_target!(|data: &[u8]| {
+    let body = String::from_utf8_lossy(data);
+    let envelope = Envelope::from_server_body(&body);
+    let value = serde_json::from_str::<Value>(&body).ok();
+    let accepted = value.as_ref().is_some_and(|v| {
+        v.get("status").and_then(Value::as_i64).is_some()
+            && v.get("error").is_some_and(Value::is_object)
+    });
+    assert_eq!(
+        envelope.is_some(),
+        accepted,
+        "accepted, yet not an envelope (or the reverse)"
+    );
+    let (Some(envelope), Some(value)) = (envelope, value) else {
+        return;
+    };
+    assert_eq!(
+        envelope.as_json(),
+        body,
+        "the text must be kept byte for byte"
+    );
+    assert_eq!(envelope.to_string(), body);
+    assert_eq!(envelope.local_code(), None);
+    assert_eq!(Some(envelope.status()), value["status"].as_i64());
+    let error = &value["error"];
+    let text = |key: &str| error.get(key).and_then(Value::as_str).unwrap_or_default();
+    assert_eq!(envelope.code(), text("code"));
+    assert_eq!(envelope.message(), text("message"));
+    assert_eq!(envelope.field(), text("field"));
+    assert_eq!(
+        envelope.data(),
+        value.get("data").cloned().unwrap_or(Value::Null)
+    );
+    assert_eq!(
+        envelope.is_success(),
+        envelope.status() == 200 && envelope.code().is_empty()
+    );
+    assert_eq!(envelope.clone().into_json(), body);
+});
