@@ -8,7 +8,7 @@ use std::io;
 use std::time::Duration;
 
 use ureq::http::{HeaderValue, StatusCode};
-use ureq::{Agent, Body, Error, Timeout};
+use ureq::{Agent, Body, Error, RequestBuilder, Timeout};
 
 use crate::envelope::{Envelope, LocalCode};
 use crate::{Config, Method};
@@ -98,24 +98,11 @@ impl Transport {
     /// unchanged or a local one.
     pub fn exchange(&self, request: &WireRequest, timeout: Duration) -> Attempt {
         let response = match request.method {
-            Method::Post => self
-                .agent
-                .post(&request.url)
-                .config()
-                .timeout_global(Some(timeout))
-                .build()
-                .header(request.auth_header, request.auth_value.clone())
-                .header("Content-Type", "application/json")
+            Method::Post => with_common_headers(self.agent.post(&request.url), request, timeout)
                 .send(request.body.as_deref().unwrap_or_default()),
-            Method::Get => self
-                .agent
-                .get(&request.url)
-                .config()
-                .timeout_global(Some(timeout))
-                .build()
-                .header(request.auth_header, request.auth_value.clone())
-                .header("Content-Type", "application/json")
-                .call(),
+            Method::Get => {
+                with_common_headers(self.agent.get(&request.url), request, timeout).call()
+            }
         };
         match response {
             Ok(response) => self.read_reply(response, timeout),
@@ -261,6 +248,20 @@ fn unwrap_io(error: Error) -> Error {
         }
         other => other,
     }
+}
+
+/// The per-attempt timeout and the headers every operation sends, for a GET or a POST.
+fn with_common_headers<B>(
+    builder: RequestBuilder<B>,
+    request: &WireRequest,
+    timeout: Duration,
+) -> RequestBuilder<B> {
+    builder
+        .config()
+        .timeout_global(Some(timeout))
+        .build()
+        .header(request.auth_header, request.auth_value.clone())
+        .header("Content-Type", "application/json")
 }
 
 #[derive(Clone, Copy)]
