@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# bench/smoke.sh: checks that bench/run still runs end to end on a tiny count. It times
+# nothing and asserts no target: a benchmark is never a timed test. Installs nothing; without
+# nginx it uses the sandbox, and Python rows whose library is absent are reported as skipped.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"' EXIT
+if ! bash "$ROOT/bench/run" --quick > "$LOG" 2>&1; then
+    cat "$LOG"
+    echo "bench smoke: bench/run --quick failed" >&2
+    exit 1
+fi
+cat "$LOG"
+# Every row that must always run printed a line in the table.
+for row in "ureq (Rust, raw)" "taptalk (C ABI)" "taptalk (Python)" "taptalk C, validation only" \
+           "taptalk Python, validation only" "taptalk (Python, 4 threads)"; do
+    grep -qF "| $row " "$LOG" || { echo "bench smoke: row missing: $row" >&2; exit 1; }
+done
+grep -q '^RSS (taptalk from C)' "$LOG" || { echo "bench smoke: RSS line missing" >&2; exit 1; }
+grep -q '^libtaptalk.so: ' "$LOG" || { echo "bench smoke: .so size line missing" >&2; exit 1; }
+echo "bench smoke: ok (bench/run --quick printed every row)"
