@@ -155,7 +155,8 @@ class Client:
 
     # -- calls -----------------------------------------------------------------------------
 
-    def call(self, operation: str, request: Mapping[str, Any], *, raw: bool = False) -> Any:
+    def call(self, operation: str, request: Mapping[str, Any], *,
+             raw: bool = False) -> JSONDict:
         """Runs one operation by its C name without the ``tt_`` prefix (e.g.
         ``"sendtalk_send_whatsapp"``) with a request in the vendor's field names.
 
@@ -210,7 +211,7 @@ class _Product:
     def __init__(self, client: Client) -> None:
         self._client = client
 
-    def _call(self, operation: str, request: JSONDict, raw: bool) -> Any:
+    def _call(self, operation: str, request: JSONDict, raw: bool) -> JSONDict:
         return self._client.call(operation, request, raw=raw)
 
 

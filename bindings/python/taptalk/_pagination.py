@@ -32,8 +32,8 @@ class UpdatedCases(Iterator[Case]):
 
     :attr:`cursor` only moves past a timestamp once every case sharing it has been yielded,
     so resuming from it never skips a case, and with :attr:`seen` never repeats one. After
-    the iterator is exhausted, :attr:`cursor` is where the next poll should start (and
-    :attr:`seen` is then empty unless the server repeats the boundary timestamp).
+    the iterator is exhausted, :attr:`cursor` is where the next poll should start, and
+    :attr:`seen` holds the ids at that timestamp (skipped should a server send them again).
     """
 
     def __init__(self, fetch_page: FetchPage, since_timestamp: int, page_size: int = 100,

@@ -15,6 +15,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 assert not taptalk.__file__.startswith(os.path.dirname(here)), taptalk.__file__
 assert os.path.basename(taptalk.library_path).startswith("_libtaptalk"), taptalk.library_path
 assert os.path.dirname(taptalk.library_path) == os.path.dirname(taptalk.__file__)
+assert os.path.exists(os.path.join(os.path.dirname(taptalk.__file__), "py.typed"))
 
 sandbox = subprocess.Popen([sys.argv[1], "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE,
                            text=True)
