@@ -65,6 +65,6 @@ EOF
         for _ in $(seq 100); do grep -q listening "$TMP/sandbox.out" && break; sleep 0.05; done
         BASE="$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$TMP/sandbox.out" | head -1)"
         [ -n "$BASE" ] || { log "the sandbox did not start"; cat "$TMP/sandbox.out" >&2; return 1; }
-        SERVER="taptalk-sandbox (nginx absent: the server's own cost is in every row)"
+        SERVER="taptalk-sandbox (no nginx, or BENCH_SERVER=sandbox: the server's own cost is in every row)"
     fi
 }
