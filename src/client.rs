@@ -151,9 +151,11 @@ impl Client {
         let Value::Object(map) = request else {
             unreachable!("validate() accepts only objects")
         };
+        // Masked only when a line may be written: the call path stays allocation-free otherwise.
         let phone = map
             .get("phone")
             .and_then(Value::as_str)
+            .filter(|_| log::enabled(level::ERROR))
             .map(log::mask_phone);
         let wire = wire_request(op, credentials, map);
         self.attempts(op, &wire, retry, phone.as_deref())

@@ -176,23 +176,31 @@ impl Envelope {
     /// Accepts a server body if it is a TapTalk envelope: a JSON object with an integer
     /// `status` and an `error` object. The text is kept byte for byte.
     pub fn from_server_body(body: &str) -> Option<Self> {
-        let value: Value = serde_json::from_str(body).ok()?;
-        let status = value.get("status")?.as_i64()?;
-        let error = value.get("error")?.as_object()?;
-        let text = |key: &str| {
-            error
-                .get(key)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
+        Self::from_server_text(body.to_owned())
+    }
+
+    /// Like [`Envelope::from_server_body`], keeping the given string without a copy.
+    pub(crate) fn from_server_text(body: String) -> Option<Self> {
+        // serde would also read a struct from a JSON array; an envelope is an object.
+        if !body.trim_start().starts_with('{') {
+            return None;
+        }
+        // Only `status` and `error` are read; `data` is skipped without building a tree,
+        // which is most of the cost of a reply on the hot path.
+        let probe: probe::Envelope = serde_json::from_str(&body).ok()?;
+        let (status, code, message, field) = (
+            probe.status,
+            probe.error.code.into_owned(),
+            probe.error.message.into_owned(),
+            probe.error.field.into_owned(),
+        );
         Some(Envelope {
             local: None,
             status,
-            code: text("code"),
-            message: text("message"),
-            field: text("field"),
-            json: body.to_owned(),
+            code,
+            message,
+            field,
+            json: body,
         })
     }
 
@@ -248,5 +256,115 @@ impl Envelope {
 impl std::fmt::Display for Envelope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.json)
+    }
+}
+
+/// The part of a server envelope the SDK reads.
+mod probe {
+    use std::borrow::Cow;
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    pub struct Envelope<'a> {
+        pub status: i64,
+        #[serde(borrow)]
+        pub error: Error<'a>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Error<'a> {
+        #[serde(borrow, default, deserialize_with = "text")]
+        pub code: Cow<'a, str>,
+        #[serde(borrow, default, deserialize_with = "text")]
+        pub message: Cow<'a, str>,
+        #[serde(borrow, default, deserialize_with = "text")]
+        pub field: Cow<'a, str>,
+    }
+
+    /// A string member, or "" when the server put something else there: the envelope is
+    /// still the server's answer and is passed on unchanged.
+    fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+        deserializer.deserialize_any(Text)
+    }
+
+    struct Text;
+
+    impl<'de> Visitor<'de> for Text {
+        type Value = Cow<'de, str>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v))
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(""))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(""))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(""))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(""))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(""))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(Cow::Borrowed(""))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(Cow::Borrowed(""))
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use crate::Envelope;
+
+        #[test]
+        fn only_objects_with_an_integer_status_and_an_error_object_are_envelopes() {
+            let ok = |body: &str| Envelope::from_server_body(body).is_some();
+            assert!(ok(
+                r#"{"status":200,"error":{"code":"","message":"","field":""},"data":{"x":[1,{"y":null}]}}"#
+            ));
+            assert!(ok(r#" {"error":{},"status":400}"#));
+            assert!(!ok(r#"[200,{"code":""}]"#));
+            assert!(!ok(r#"{"status":"200","error":{}}"#));
+            assert!(!ok(r#"{"status":200.5,"error":{}}"#));
+            assert!(!ok(r#"{"status":200,"error":"none"}"#));
+            assert!(!ok(r#"{"status":200}"#));
+            assert!(!ok(r#"{"status":200,"error":{}} trailing"#));
+        }
+
+        #[test]
+        fn odd_member_types_read_as_empty_and_the_text_is_kept() {
+            let body = r#"{"status":499,"error":{"code":49900,"message":["x"],"field":{"a":1},"extra":true},"data":null}"#;
+            let e = Envelope::from_server_body(body).unwrap();
+            assert_eq!(
+                (e.status(), e.code(), e.message(), e.field()),
+                (499, "", "", "")
+            );
+            assert_eq!(e.as_json(), body);
+            let escaped = r#"{"status":400,"error":{"code":"40002","message":"Phone \"x\" is required","field":"phone"}}"#;
+            assert_eq!(
+                Envelope::from_server_body(escaped).unwrap().message(),
+                "Phone \"x\" is required"
+            );
+        }
     }
 }

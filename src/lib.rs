@@ -23,6 +23,7 @@ mod log;
 mod onetalk;
 mod operation;
 mod powertalk;
+mod resolve;
 mod retry;
 mod secret;
 mod sendtalk;

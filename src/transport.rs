@@ -10,7 +10,10 @@ use std::time::Duration;
 use ureq::http::{HeaderValue, StatusCode};
 use ureq::{Agent, Body, Error, RequestBuilder, Timeout};
 
+use ureq::unversioned::transport::DefaultConnector;
+
 use crate::envelope::{Envelope, LocalCode};
+use crate::resolve::LiteralFirstResolver;
 use crate::{Config, Method};
 
 /// What to send: everything but the agent-level headers (User-Agent, Accept).
@@ -71,7 +74,7 @@ impl Transport {
             Some(extra) => format!("taptalk/{} {extra}", crate::VERSION),
             None => format!("taptalk/{}", crate::VERSION),
         };
-        let agent: Agent = Agent::config_builder()
+        let agent_config = Agent::config_builder()
             .timeout_global(Some(config.timeout))
             .timeout_connect(Some(config.connect_timeout))
             // A redirect could carry the key header to another host; it is refused instead.
@@ -85,8 +88,12 @@ impl Transport {
             .max_idle_connections_per_host(IDLE_CONNECTIONS)
             .user_agent(user_agent)
             .accept("application/json")
-            .build()
-            .into();
+            .build();
+        let agent = Agent::with_parts(
+            agent_config,
+            DefaultConnector::new(),
+            LiteralFirstResolver::default(),
+        );
         Transport {
             agent,
             body_limit: config.max_response_bytes.saturating_add(1),
@@ -141,8 +148,12 @@ impl Transport {
                 return attempt;
             }
         };
-        let text = String::from_utf8_lossy(&bytes);
-        let envelope = if let Some(envelope) = Envelope::from_server_body(&text) {
+        let length = bytes.len();
+        // A body that is not UTF-8 cannot be a JSON envelope.
+        let envelope = if let Some(envelope) = String::from_utf8(bytes)
+            .ok()
+            .and_then(Envelope::from_server_text)
+        {
             envelope
         } else if status.is_success() {
             Envelope::local(
@@ -150,7 +161,7 @@ impl Transport {
                 format!(
                     "The server's reply (HTTP {}, {} bytes) is not a TapTalk envelope; check base_url",
                     status.as_u16(),
-                    bytes.len()
+                    length
                 ),
                 "",
             )
