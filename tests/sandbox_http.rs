@@ -322,3 +322,36 @@ fn eight_clients_times_500_requests_lose_nothing() {
         "zero delay delivers everything"
     );
 }
+
+/// Regression: tiny_http's pool queued a burst of new keep-alive connections behind busy
+/// ones, so some of 8 clients starting together waited seconds for their first answer.
+#[test]
+fn a_burst_of_new_clients_is_served_at_once() {
+    let sb = start();
+    let config = json!({"sendtalk": {"base_url": sb.url(), "api_key": DEFAULT_SENDTALK_API_KEY},
+                        "timeout_ms": 3000, "retry": {"max_attempts": 1}});
+    for round in 0..5 {
+        sb.reset();
+        let client = std::sync::Arc::new(taptalk::Client::from_json(&config.to_string()).unwrap());
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let client = client.clone();
+                std::thread::spawn(move || {
+                    (0..20)
+                        .map(|n| {
+                            let request = json!({"phone": "6281212345678", "messageType": "text", "body": format!("r{round}-{t}-{n}")});
+                            client.call(taptalk::Operation::SendtalkSendWhatsapp, &request.to_string())
+                        })
+                        .filter(|reply| !reply.is_success())
+                        .map(|reply| reply.into_json())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for thread in threads {
+            let failures = thread.join().unwrap();
+            assert!(failures.is_empty(), "round {round}: {failures:?}");
+        }
+        assert_eq!(sb.sendtalk_messages().as_array().unwrap().len(), 160);
+    }
+}

@@ -7,11 +7,11 @@ use crate::socket::Connection;
 use crate::state::{Shared, Tier};
 use crate::{auth, control, routes};
 use serde_json::{json, Map, Value};
-use std::io::{ErrorKind, Read};
+use std::io::{ErrorKind, Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 use taptalk::{Operation, Product};
-use tiny_http::{Header, Request, Response};
+use tiny_http::{Request, StatusCode};
 
 /// How long a client may take to send a body once its headers arrived.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -307,30 +307,36 @@ fn refuse(port: u16, request: Request, error: BodyError) {
     }
 }
 
-/// The reply as HTTP/1.1 bytes, for the one case tiny_http cannot send it.
+/// The reply as HTTP/1.1 bytes, ending the connection after it.
 fn raw_response(reply: &Reply) -> Vec<u8> {
     let mut head = format!(
-        "HTTP/1.1 {} Refused\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
         reply.http_status,
+        StatusCode(reply.http_status).default_reason_phrase(),
         reply.body.len()
-    )
-    .into_bytes();
-    head.extend_from_slice(&reply.body);
-    head
+    );
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut bytes = head.into_bytes();
+    bytes.extend_from_slice(&reply.body);
+    bytes
 }
 
+/// Answers with `Connection: close`, written by the sandbox itself.
+///
+/// tiny_http 0.12 serves each connection on a pool thread for the connection's whole life,
+/// and its pool can queue a burst of new connections behind busy keep-alive ones
+/// (`TaskPool::spawn` adds a thread only when none is waiting), which stalled concurrent
+/// clients for seconds. It also never lets a response say `Connection: close`. With one
+/// request per connection every pool task is short, so nothing waits behind it.
 fn respond(request: Request, reply: Reply) {
-    let mut response = Response::from_data(reply.body).with_status_code(reply.http_status);
-    let content_type = Header::from_bytes("Content-Type", "application/json");
-    let extra = reply
-        .headers
-        .iter()
-        .map(|(k, v)| Header::from_bytes(k.as_bytes(), v.as_bytes()));
-    for h in std::iter::once(content_type).chain(extra).flatten() {
-        response.add_header(h);
-    }
+    let mut writer = request.into_writer();
     // A client that went away is no concern of the sandbox's.
-    let _ = request.respond(response);
+    let _ = writer
+        .write_all(&raw_response(&reply))
+        .and_then(|()| writer.flush());
 }
 
 /// Drops the connection without a byte of answer.
