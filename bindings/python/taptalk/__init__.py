@@ -14,7 +14,9 @@ failure (``raw=True`` returns the whole envelope instead and never raises for a 
 """
 
 from . import _native
-from ._client import Client, Contact, Envelope, JSONDict, OneTalk, PowerTalk, SendTalk
+from ._client import (Client, Contact, Envelope, JSONDict, OneTalk, PowerTalk, RetryingClient,
+                      SendTalk)
+from ._logging import disable_logging, enable_logging
 from ._pagination import UpdatedCases
 from .errors import (
     AuthError,
@@ -55,6 +57,9 @@ library_version: str = _library.version
 
 __all__ = [
     "ABI_VERSION",
+    "RetryingClient",
+    "disable_logging",
+    "enable_logging",
     "AuthError",
     "Client",
     "ClientClosedError",

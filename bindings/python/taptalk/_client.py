@@ -156,31 +156,46 @@ class Client:
     # -- calls -----------------------------------------------------------------------------
 
     def call(self, operation: str, request: Mapping[str, Any], *,
-             raw: bool = False) -> JSONDict:
+             raw: bool = False, retry: Optional[Mapping[str, int]] = None) -> JSONDict:
         """Runs one operation by its C name without the ``tt_`` prefix (e.g.
         ``"sendtalk_send_whatsapp"``) with a request in the vendor's field names.
 
         Returns the envelope's ``data``, or the whole envelope with ``raw=True`` (which never
         raises for a failed call). Raises the matching :class:`TapTalkError` otherwise.
+        ``retry`` overrides the client's retry keys (``max_attempts``, ``base_delay_ms``,
+        ``max_delay_ms``, ``deadline_ms``) for this call only.
         """
         if operation not in self._library.operations:
             raise ValueError(f"unknown operation {operation!r}; use one of "
                              f"{', '.join(_native.OPERATIONS)}")
-        envelope = self.envelope(operation, request)
+        envelope = self.envelope(operation, request, retry=retry)
         if raw:
             return envelope
         return _data_or_raise(envelope)
 
-    def envelope(self, operation: str, request: Mapping[str, Any]) -> Envelope:
+    def with_retry(self, **retry: int) -> "RetryingClient":
+        """This client with retry settings for the calls made through the returned view::
+
+            client.with_retry(max_attempts=1).sendtalk.get_status(id=message_id)
+
+        Keys: ``max_attempts``, ``base_delay_ms``, ``max_delay_ms``, ``deadline_ms``. The view
+        shares this client's connections and lifetime.
+        """
+        return RetryingClient(self, retry)
+
+    def envelope(self, operation: str, request: Mapping[str, Any], *,
+                 retry: Optional[Mapping[str, int]] = None) -> Envelope:
         """Runs one operation and returns its whole envelope, success or failure."""
         body = json.dumps(request, separators=(",", ":")).encode("ascii")
+        options = (None if retry is None else
+                   json.dumps({"retry": dict(retry)}, separators=(",", ":")).encode("ascii"))
         with self._lock:
             if self._closing or self._handle is None:
                 raise ClientClosedError("the client is closed", status=400)
             self._in_flight += 1
             handle = self._handle
         try:
-            reply = self._library.call(operation, handle, body)
+            reply = self._library.call(operation, handle, body, options)
         finally:
             with self._lock:
                 self._in_flight -= 1
@@ -191,6 +206,22 @@ class Client:
             raise TapTalkError("the library returned something other than an envelope",
                                status=500, code="90004")
         return envelope
+
+
+class RetryingClient:
+    """A view of a :class:`Client` whose calls use their own retry settings."""
+
+    def __init__(self, client: Client, retry: Mapping[str, int]) -> None:
+        self._client = client
+        self._retry = dict(retry)
+        self.powertalk = PowerTalk(self)  # type: ignore[arg-type]
+        self.sendtalk = SendTalk(self)  # type: ignore[arg-type]
+        self.onetalk = OneTalk(self)  # type: ignore[arg-type]
+
+    def call(self, operation: str, request: Mapping[str, Any], *,
+             raw: bool = False) -> JSONDict:
+        """As :meth:`Client.call`, with this view's retry settings."""
+        return self._client.call(operation, request, raw=raw, retry=self._retry)
 
 
 def _data_or_raise(envelope: Envelope) -> JSONDict:

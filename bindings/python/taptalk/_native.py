@@ -105,6 +105,8 @@ class Library:
         self.client_free = cdll.tt_client_free
         self.string_free = cdll.tt_string_free
         self.operations = {name: getattr(cdll, "tt_" + name) for name in OPERATIONS}
+        self.call_by_name = cdll.tt_call
+        self.set_log_callback = cdll.tt_set_log_callback
 
     def take_string(self, pointer: Optional[int]) -> bytes:
         """Copies a string returned by the library and frees it, whatever happens."""
@@ -115,9 +117,17 @@ class Library:
         finally:
             self.string_free(pointer)
 
-    def call(self, operation: str, client: int, request: bytes) -> bytes:
-        """Runs one operation (GIL released) and returns the envelope's bytes."""
-        return self.take_string(self.operations[operation](client, request))
+    def call(self, operation: str, client: int, request: bytes,
+             options: Optional[bytes] = None) -> bytes:
+        """Runs one operation (GIL released) and returns the envelope's bytes.
+
+        With ``options`` (``{"retry": {...}}`` as JSON) it goes through ``tt_call``, which
+        takes the dotted name (``sendtalk.send_whatsapp``) and per-call options.
+        """
+        if options is None:
+            return self.take_string(self.operations[operation](client, request))
+        dotted = operation.replace("_", ".", 1).encode("ascii")
+        return self.take_string(self.call_by_name(client, dotted, request, options))
 
 
 def _bind(cdll: ctypes.CDLL) -> None:
@@ -136,6 +146,15 @@ def _bind(cdll: ctypes.CDLL) -> None:
         function = getattr(cdll, "tt_" + name)
         function.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
         function.restype = ctypes.c_void_p
+    cdll.tt_call.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+    cdll.tt_call.restype = ctypes.c_void_p
+    cdll.tt_set_log_callback.argtypes = [LOG_CALLBACK, ctypes.c_void_p, ctypes.c_int32]
+    cdll.tt_set_log_callback.restype = None
+
+
+#: ``TtLogCallback``: (user_data, level, target, message).
+LOG_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p,
+                                ctypes.c_char_p)
 
 
 def check_abi(cdll: ctypes.CDLL, path: str) -> int:
