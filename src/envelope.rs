@@ -181,18 +181,13 @@ impl Envelope {
 
     /// Like [`Envelope::from_server_body`], keeping the given string without a copy.
     pub(crate) fn from_server_text(body: String) -> Option<Self> {
-        // serde would also read a struct from a JSON array; an envelope is an object.
-        if !body.trim_start().starts_with('{') {
-            return None;
-        }
         // Only `status` and `error` are read; `data` is skipped without building a tree,
         // which is most of the cost of a reply on the hot path.
-        let probe: probe::Envelope = serde_json::from_str(&body).ok()?;
-        let (status, code, message, field) = (
-            probe.status,
-            probe.error.code.into_owned(),
-            probe.error.message.into_owned(),
-            probe.error.field.into_owned(),
+        let (status, error) = probe::read(&body)?;
+        let (code, message, field) = (
+            error.code.into_owned(),
+            error.message.into_owned(),
+            error.field.into_owned(),
         );
         Some(Envelope {
             local: None,
@@ -259,76 +254,182 @@ impl std::fmt::Display for Envelope {
     }
 }
 
-/// The part of a server envelope the SDK reads.
+/// The part of a server envelope the SDK reads, read without building a JSON tree.
+///
+/// It answers exactly what a full `serde_json::Value` parse would: the top level must be an
+/// object whose (last) `status` is an integer and whose (last) `error` is an object; a
+/// repeated key keeps its last value; members of other types read as "".
 mod probe {
     use std::borrow::Cow;
     use std::fmt;
 
-    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-    use serde::Deserialize;
+    use serde::de::{
+        self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+    };
 
-    #[derive(Deserialize)]
-    pub struct Envelope<'a> {
-        pub status: i64,
-        #[serde(borrow)]
-        pub error: Error<'a>,
-    }
-
-    #[derive(Deserialize)]
     pub struct Error<'a> {
-        #[serde(borrow, default, deserialize_with = "text")]
         pub code: Cow<'a, str>,
-        #[serde(borrow, default, deserialize_with = "text")]
         pub message: Cow<'a, str>,
-        #[serde(borrow, default, deserialize_with = "text")]
         pub field: Cow<'a, str>,
     }
 
-    /// A string member, or "" when the server put something else there: the envelope is
-    /// still the server's answer and is passed on unchanged.
-    fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
-        deserializer.deserialize_any(Text)
+    /// `status` and `error`, when `body` is an envelope.
+    pub fn read(body: &str) -> Option<(i64, Error<'_>)> {
+        let mut deserializer = serde_json::Deserializer::from_str(body);
+        let (status, error) = deserializer.deserialize_map(Top).ok()?;
+        deserializer.end().ok()?;
+        Some((status?, error?))
     }
 
-    struct Text;
+    /// A value as far as the probe cares: an integer, a string, or anything else.
+    enum Scanned<'a> {
+        Int(i64),
+        Text(Cow<'a, str>),
+        Other,
+    }
 
-    impl<'de> Visitor<'de> for Text {
-        type Value = Cow<'de, str>;
+    impl<'a> Scanned<'a> {
+        fn int(self) -> Option<i64> {
+            match self {
+                Scanned::Int(n) => Some(n),
+                _ => None,
+            }
+        }
 
+        fn text(self) -> Cow<'a, str> {
+            match self {
+                Scanned::Text(s) => s,
+                _ => Cow::Borrowed(""),
+            }
+        }
+    }
+
+    struct Scan;
+
+    impl<'de> DeserializeSeed<'de> for Scan {
+        type Value = Scanned<'de>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Scan {
+        type Value = Scanned<'de>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("any JSON value")
         }
-        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-            Ok(Cow::Borrowed(v))
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Scanned::Int(v))
         }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(Cow::Owned(v.to_owned()))
-        }
-        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-            Ok(Cow::Owned(v))
-        }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(Cow::Borrowed(""))
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(Cow::Borrowed(""))
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(Cow::Borrowed(""))
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(i64::try_from(v).map_or(Scanned::Other, Scanned::Int))
         }
         fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(Cow::Borrowed(""))
+            Ok(Scanned::Other)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(Scanned::Other)
         }
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Cow::Borrowed(""))
+            Ok(Scanned::Other)
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Scanned::Text(Cow::Borrowed(v)))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Scanned::Text(Cow::Owned(v.to_owned())))
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(Cow::Borrowed(""))
+            Ok(Scanned::Other)
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            Ok(Cow::Borrowed(""))
+            Ok(Scanned::Other)
+        }
+    }
+
+    /// The top-level object: the last `status` and the last `error`.
+    struct Top;
+
+    impl<'de> Visitor<'de> for Top {
+        type Value = (Option<i64>, Option<Error<'de>>);
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an envelope object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let (mut status, mut error) = (None, None);
+            while let Some(key) = map.next_key_seed(Scan)? {
+                match key.text().as_ref() {
+                    "status" => status = map.next_value_seed(Scan)?.int(),
+                    "error" => error = map.next_value_seed(ErrorObject)?,
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok((status, error))
+        }
+    }
+
+    /// `error`: its text members when it is an object, `None` for any other value.
+    struct ErrorObject;
+
+    impl<'de> DeserializeSeed<'de> for ErrorObject {
+        type Value = Option<Error<'de>>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(ErrorVisitor)
+        }
+    }
+
+    struct ErrorVisitor;
+
+    impl<'de> Visitor<'de> for ErrorVisitor {
+        type Value = Option<Error<'de>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let empty = || Cow::Borrowed("");
+            let mut error = Error {
+                code: empty(),
+                message: empty(),
+                field: empty(),
+            };
+            while let Some(key) = map.next_key_seed(Scan)? {
+                let slot = match key.text().as_ref() {
+                    "code" => &mut error.code,
+                    "message" => &mut error.message,
+                    "field" => &mut error.field,
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                };
+                *slot = map.next_value_seed(Scan)?.text();
+            }
+            Ok(Some(error))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            Scan.visit_seq(seq).map(|_| None)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
         }
     }
 
@@ -347,8 +448,21 @@ mod probe {
             assert!(!ok(r#"{"status":"200","error":{}}"#));
             assert!(!ok(r#"{"status":200.5,"error":{}}"#));
             assert!(!ok(r#"{"status":200,"error":"none"}"#));
+            assert!(!ok(r#"{"status":200,"error":[]}"#));
+            assert!(!ok(r#"{"status":400,"error":["40002","m","f"]}"#));
             assert!(!ok(r#"{"status":200}"#));
             assert!(!ok(r#"{"status":200,"error":{}} trailing"#));
+            assert!(!ok(r#"{"status":9223372036854775808,"error":{}}"#));
+        }
+
+        #[test]
+        fn a_repeated_key_keeps_its_last_value_as_a_full_parse_does() {
+            let e = Envelope::from_server_body(
+                r#"{"status":"x","error":[],"status":404,"error":{"code":"1","code":"40401"}}"#,
+            )
+            .unwrap();
+            assert_eq!((e.status(), e.code()), (404, "40401"));
+            assert!(Envelope::from_server_body(r#"{"status":200,"error":{},"error":5}"#).is_none());
         }
 
         #[test]

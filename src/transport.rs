@@ -66,6 +66,8 @@ pub(crate) struct Transport {
     /// Read limit for a reply body: the cap plus one byte, so a body of exactly the cap passes.
     body_limit: u64,
     max_response_bytes: u64,
+    /// The agent's whole-call limit (timeout_ms).
+    timeout: Duration,
 }
 
 impl Transport {
@@ -98,17 +100,19 @@ impl Transport {
             agent,
             body_limit: config.max_response_bytes.saturating_add(1),
             max_response_bytes: config.max_response_bytes,
+            timeout: config.timeout,
         }
     }
 
     /// Sends `request` once, allowing it `timeout` in all, and returns the server's envelope
     /// unchanged or a local one.
     pub fn exchange(&self, request: &WireRequest, timeout: Duration) -> Attempt {
+        let shortened = (timeout < self.timeout).then_some(timeout);
         let response = match request.method {
-            Method::Post => with_common_headers(self.agent.post(&request.url), request, timeout)
+            Method::Post => with_common_headers(self.agent.post(&request.url), request, shortened)
                 .send(request.body.as_deref().unwrap_or_default()),
             Method::Get => {
-                with_common_headers(self.agent.get(&request.url), request, timeout).call()
+                with_common_headers(self.agent.get(&request.url), request, shortened).call()
             }
         };
         match response {
@@ -265,12 +269,15 @@ fn unwrap_io(error: Error) -> Error {
 fn with_common_headers<B>(
     builder: RequestBuilder<B>,
     request: &WireRequest,
-    timeout: Duration,
+    timeout: Option<Duration>,
 ) -> RequestBuilder<B> {
+    // A request-level config costs a copy of the agent's; only a deadline that leaves less
+    // than timeout_ms needs one.
+    let builder = match timeout {
+        Some(timeout) => builder.config().timeout_global(Some(timeout)).build(),
+        None => builder,
+    };
     builder
-        .config()
-        .timeout_global(Some(timeout))
-        .build()
         .header(request.auth_header, request.auth_value.clone())
         .header("Content-Type", "application/json")
 }
