@@ -19,20 +19,15 @@ fuzz_target!(|data: &[u8]| {
             && v.get("error").is_some_and(Value::is_object)
     });
     if envelope.is_some() != accepted {
-        // Two known divergences of the typed probe (commit 5e15ef0) from a full parse, reported
-        // in fuzz/README.md ("Findings"); anything else fails.
-        let known = if envelope.is_some() {
-            // Accepted although serde_json refuses the text: a lone surrogate escape inside a
-            // member the probe skips (e.g. "\ud83d" then no low surrogate).
-            serde_json::from_str::<Value>(&body).is_err_and(|e| {
+        // One known divergence from a full parse, reported in fuzz/README.md ("Findings"):
+        // the probe skips the members it does not read without decoding them, so a lone
+        // surrogate escape ("\ud83d" with no low surrogate) or a number too large for an f64
+        // (1e400) there, which serde_json's full parse refuses, is passed on.
+        let known = envelope.is_some()
+            && serde_json::from_str::<Value>(&body).is_err_and(|e| {
                 let e = e.to_string();
-                e.contains("escape") || e.contains("surrogate")
-            })
-        } else {
-            // Refused although the shape is right: a repeated `status`/`error` key, or a
-            // repeated `code`/`message`/`field` inside `error` (serde's "duplicate field").
-            has_duplicate_envelope_key(&body)
-        };
+                e.contains("escape") || e.contains("surrogate") || e.contains("out of range")
+            });
         assert!(
             known,
             "accepted, yet not an envelope (or the reverse): {body:?}"
@@ -65,64 +60,3 @@ fuzz_target!(|data: &[u8]| {
     );
     assert_eq!(envelope.clone().into_json(), body);
 });
-
-/// Whether the top level repeats `status` or `error`, or `error` repeats `code`, `message` or
-/// `field` (serde_json's `Value` keeps the last; a derived struct refuses the duplicate).
-fn has_duplicate_envelope_key(body: &str) -> bool {
-    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
-    struct Keys(&'static [&'static str], bool);
-    impl<'de> Visitor<'de> for Keys {
-        type Value = bool;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-            let mut seen = std::collections::HashSet::new();
-            let mut duplicate = false;
-            while let Some(key) = map.next_key::<String>()? {
-                if self.0.contains(&key.as_str()) && !seen.insert(key.clone()) {
-                    duplicate = true;
-                }
-                if self.1 && key == "error" {
-                    duplicate |= map.next_value_seed(ErrorSeed)?;
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(duplicate)
-        }
-        // `error` may be any value (the last one counts); only objects can repeat keys.
-        fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_str<E>(self, _: &str) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_unit<E>(self) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(false)
-        }
-    }
-    struct ErrorSeed;
-    impl<'de> serde::de::DeserializeSeed<'de> for ErrorSeed {
-        type Value = bool;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-            d.deserialize_any(Keys(&["code", "message", "field"], false))
-        }
-    }
-    let mut de = serde_json::Deserializer::from_str(body);
-    de.deserialize_any(Keys(&["status", "error"], true))
-        .unwrap_or(false)
-}
