@@ -33,7 +33,9 @@ fn main() {
     } else {
         let sandbox = Sandbox::start(SandboxConfig::default()).expect("start the sandbox");
         println!("Started the offline sandbox at {}", sandbox.url());
-        (sandbox_config(&sandbox), Some(sandbox))
+        let mut config = sandbox.client_config();
+        config["user_agent"] = json!("taptalk-quickstart");
+        (config, Some(sandbox))
     };
     let client = match Client::from_json(&config.to_string()) {
         Ok(client) => client,
@@ -212,18 +214,6 @@ impl Day {
             reply.message()
         );
     }
-}
-
-fn sandbox_config(sandbox: &Sandbox) -> Value {
-    let url = sandbox.url();
-    let keys = sandbox.config();
-    json!({
-        "powertalk": {"base_url": url, "server_key_id": keys.powertalk_key_id,
-                      "server_key_secret": keys.powertalk_key_secret},
-        "sendtalk": {"base_url": url, "api_key": keys.sendtalk_api_key},
-        "onetalk": {"base_url": url, "api_key": keys.onetalk_api_key},
-        "user_agent": "taptalk-quickstart"
-    })
 }
 
 fn live_config() -> Value {

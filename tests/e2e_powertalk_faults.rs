@@ -9,8 +9,11 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use support::sandbox::{assert_error, client, client_from, config, ok, start};
 use taptalk::{Client, Envelope, Operation};
 use taptalk_sandbox::{Sandbox, SandboxConfig};
+
+mod support;
 
 const PHONE: &str = "6281212345678";
 const CHANNEL: &str = "2101081881";
@@ -18,50 +21,6 @@ const SEND_PATH: &str = "/api/v1/message/send_whatsapp";
 const STATUS_PATH: &str = "/api/v1/message/get_status";
 /// What a send whose outcome the client cannot know may answer.
 const UNKNOWN_OUTCOME: [&str; 3] = ["91001", "91003", "91010"];
-
-fn start(config: SandboxConfig) -> Sandbox {
-    Sandbox::start(config).expect("the sandbox starts on 127.0.0.1")
-}
-
-/// The client config for all three products with the sandbox's keys, no retries.
-fn config(sb: &Sandbox) -> Value {
-    let c = sb.config();
-    json!({
-        "powertalk": {"base_url": sb.url(), "server_key_id": c.powertalk_key_id,
-            "server_key_secret": c.powertalk_key_secret},
-        "sendtalk": {"base_url": sb.url(), "api_key": c.sendtalk_api_key},
-        "onetalk": {"base_url": sb.url(), "api_key": c.onetalk_api_key},
-        "timeout_ms": 15000,
-        "retry": {"max_attempts": 1},
-    })
-}
-
-fn client_from(config: &Value) -> Client {
-    Client::from_json(&config.to_string()).unwrap_or_else(|e| panic!("{}", e.as_json()))
-}
-
-fn client(sb: &Sandbox) -> Client {
-    client_from(&config(sb))
-}
-
-fn ok(client: &Client, op: Operation, request: Value) -> Value {
-    let reply = client.call_value(op, request.clone());
-    assert!(
-        reply.is_success(),
-        "{op:?} {request} -> {}",
-        reply.as_json()
-    );
-    reply.data()
-}
-
-fn assert_error(reply: &Envelope, status: i64, code: &str, message: &str) {
-    assert_eq!(
-        (reply.status(), reply.code(), reply.message()),
-        (status, code, message),
-        "{}",
-        reply.as_json()
-    );
-}
 
 fn assert_code(reply: &Envelope, status: i64, code: &str) {
     let got = (reply.status(), reply.code());

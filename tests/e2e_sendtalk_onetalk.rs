@@ -9,51 +9,15 @@ use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use taptalk::{Client, Envelope, Operation};
-use taptalk_sandbox::{Sandbox, SandboxConfig};
+use support::sandbox::{assert_error, client, ok, start};
+use taptalk::{Client, Operation};
+use taptalk_sandbox::SandboxConfig;
+
+mod support;
 
 const PHONE: &str = "6281212345678";
 const CHANNEL: &str = "2101081881";
 const OTHER_CHANNEL: &str = "2101081882";
-
-fn start(config: SandboxConfig) -> Sandbox {
-    Sandbox::start(config).expect("the sandbox starts on 127.0.0.1")
-}
-
-/// A client for all three products with the sandbox's keys; no retries, so every call
-/// reaches the sandbox at most once.
-fn client(sb: &Sandbox) -> Client {
-    let c = sb.config();
-    let config = json!({
-        "powertalk": {"base_url": sb.url(), "server_key_id": c.powertalk_key_id,
-            "server_key_secret": c.powertalk_key_secret},
-        "sendtalk": {"base_url": sb.url(), "api_key": c.sendtalk_api_key},
-        "onetalk": {"base_url": sb.url(), "api_key": c.onetalk_api_key},
-        "timeout_ms": 15000,
-        "retry": {"max_attempts": 1},
-    });
-    Client::from_json(&config.to_string()).unwrap_or_else(|e| panic!("{}", e.as_json()))
-}
-
-/// Runs a call that must succeed and answers its `data`.
-fn ok(client: &Client, op: Operation, request: Value) -> Value {
-    let reply = client.call_value(op, request.clone());
-    assert!(
-        reply.is_success(),
-        "{op:?} {request} -> {}",
-        reply.as_json()
-    );
-    reply.data()
-}
-
-fn assert_error(reply: &Envelope, status: i64, code: &str, message: &str) {
-    assert_eq!(
-        (reply.status(), reply.code(), reply.message()),
-        (status, code, message),
-        "{}",
-        reply.as_json()
-    );
-}
 
 fn list(v: Value) -> Vec<Value> {
     v.as_array().cloned().unwrap_or_default()

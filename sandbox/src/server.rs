@@ -87,6 +87,18 @@ impl Sandbox {
         self.shared.config.powertalk_server_key()
     }
 
+    /// A taptalk client configuration (`config_json`) with all three products pointed at
+    /// this sandbox and its keys: `Client::from_json(&sandbox.client_config().to_string())`.
+    pub fn client_config(&self) -> Value {
+        let (url, keys) = (self.url(), &self.shared.config);
+        json!({
+            "powertalk": {"base_url": url, "server_key_id": keys.powertalk_key_id,
+                          "server_key_secret": keys.powertalk_key_secret},
+            "sendtalk": {"base_url": url, "api_key": keys.sendtalk_api_key},
+            "onetalk": {"base_url": url, "api_key": keys.onetalk_api_key},
+        })
+    }
+
     /// Stops accepting, finishes requests in progress, and joins the workers.
     pub fn stop(self) {}
 
