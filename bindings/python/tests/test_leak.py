@@ -1,7 +1,7 @@
 """A leak check: many calls (successes and every kind of error) with stable RSS.
 
-The default run makes 20,000 calls (about 10 s with debug builds); set
-TAPTALK_LEAK_CALLS=100000 for the full check (about a minute). A fifth of the calls return a
+A plain pytest run makes 20,000 calls (about 10 s with debug builds); scripts/test-python.sh
+(the README's test command) sets TAPTALK_LEAK_CALLS=100000, the full check (about a minute). A fifth of the calls return a
 ~4 KB envelope (from a fixed-reply server in another process, so its own allocations do not
 count), so leaking it would add tens of MB.
 """
