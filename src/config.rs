@@ -280,7 +280,11 @@ fn positive(map: &Map<String, Value>, key: &str, default: u64) -> Parsed<u64> {
     }
 }
 
-fn refuse_unknown(map: &Map<String, Value>, section: &str, known: &[&str]) -> Parsed<()> {
+pub(crate) fn refuse_unknown(
+    map: &Map<String, Value>,
+    section: &str,
+    known: &[&str],
+) -> Parsed<()> {
     match map.keys().find(|k| !known.contains(&k.as_str())) {
         None => Ok(()),
         Some(unknown) => {

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Map, Value};
 
-use crate::config::ConfigError;
+use crate::config::{refuse_unknown, ConfigError};
 
 /// Defaults: on, modest, and bounded so a call never hangs for long.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
@@ -58,16 +58,7 @@ impl RetryPolicy {
             "max_delay_ms",
             "deadline_ms",
         ];
-        if let Some(unknown) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
-            let key = format!("{path}.{unknown}");
-            return Err(ConfigError::new(
-                &key,
-                format!(
-                    "Unknown config key '{key}' (known keys here: {})",
-                    KEYS.join(", ")
-                ),
-            ));
-        }
+        refuse_unknown(map, path, &KEYS)?;
         let number = |key: &str, min: u64| -> Result<Option<u64>, ConfigError> {
             number_at(map, key, min, &format!("{path}.{key}"))
         };
