@@ -11,37 +11,63 @@
 #                                  issue's full check, about a minute; pytest run by hand
 #                                  defaults to 20000).
 #   PYTEST_ADDOPTS                 extra pytest options, e.g. "-k iterator -x".
+#   PYTHON                         the interpreter to test with (default python3), e.g.
+#                                  PYTHON=/usr/bin/python3 for the distribution's own.
+#
+# pytest is installed into target/python-venv/<interpreter>/, never into the interpreter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
+# The tests run in a virtual environment of their own under target/, created once per
+# interpreter and reused: nothing is installed into the interpreter itself, which stock
+# Debian/Ubuntu Pythons refuse anyway (PEP 668, "externally-managed-environment").
+python=${PYTHON:-python3}
+if ! command -v "$python" >/dev/null 2>&1; then
+  echo "error: no Python interpreter '$python' (set PYTHON=/path/to/python3)" >&2
+  exit 1
+fi
+# Debian and Ubuntu split venv's pip bootstrap (ensurepip) into the python3-venv package:
+# without it `python3 -m venv` fails half-way, so check first and say what to install.
+if ! "$python" -c "import venv, ensurepip" >/dev/null 2>&1; then
+  version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || echo 3)
+  echo "error: $python cannot create virtual environments (its venv/ensurepip module is missing)." >&2
+  echo "On Debian or Ubuntu install it with: sudo apt-get install python3-venv   (or python$version-venv)" >&2
+  exit 1
+fi
+# One venv per interpreter (its path and version), so PYTHON=/usr/bin/python3 and a pyenv
+# python3 never share site-packages.
+tag=$("$python" -c 'import sys, hashlib; print("%s-%s" % (sys.implementation.cache_tag, hashlib.sha1(sys.executable.encode()).hexdigest()[:8]))')
+venv="$repo/target/python-venv/$tag"
+if ! "$venv/bin/python" -c "import pytest" >/dev/null 2>&1; then
+  echo "== creating $venv (pytest for $("$python" -c 'import sys; print(sys.executable)'))"
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check pytest
+fi
+test_python="$venv/bin/python"
+
 echo "== cargo build (libtaptalk) and cargo build -p taptalk-sandbox"
 cargo build --quiet
 cargo build --quiet -p taptalk-sandbox
-
-python=${PYTHON:-python3}
-if ! "$python" -c "import pytest" 2>/dev/null; then
-  echo "== installing pytest"
-  "$python" -m pip install --quiet --disable-pip-version-check pytest
-fi
 
 export TAPTALK_LEAK_CALLS="${TAPTALK_LEAK_CALLS:-100000}"
 echo "== pytest bindings/python/tests (library: target/debug/libtaptalk.so)"
 # The checkout has no bundled library, so TAPTALK_LIBRARY decides which build is tested.
 TAPTALK_LIBRARY="$repo/target/debug/libtaptalk.so" \
 TAPTALK_SANDBOX="$repo/target/debug/taptalk-sandbox" \
-  "$python" -m pytest -q -p no:cacheprovider bindings/python/tests
+  "$test_python" -m pytest -q -p no:cacheprovider bindings/python/tests
 
 default_check=0
 if [ "${CI:-}" = "true" ]; then default_check=1; fi
 if [ "${TAPTALK_PIP_INSTALL_CHECK:-$default_check}" = "1" ]; then
   echo "== pip install ./bindings/python into a fresh virtualenv"
-  venv=$(mktemp -d)
-  trap 'rm -rf "$venv"' EXIT
-  "$python" -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check ./bindings/python
+  install_venv=$(mktemp -d)
+  trap 'rm -rf "$install_venv"' EXIT
+  "$python" -m venv "$install_venv"
+  "$install_venv/bin/pip" install --quiet --disable-pip-version-check ./bindings/python
   # Run from elsewhere so the installed package is imported, not the checkout.
-  (cd "$venv" && env -u TAPTALK_LIBRARY "$venv/bin/python" \
+  (cd "$install_venv" && env -u TAPTALK_LIBRARY "$install_venv/bin/python" \
     "$repo/bindings/python/tests/smoke_installed.py" "$repo/target/debug/taptalk-sandbox")
 else
   echo "== skipped the pip-install check (TAPTALK_PIP_INSTALL_CHECK=1 or CI=true runs it)"
