@@ -67,7 +67,7 @@ fn attempts_are_logged_without_secrets_or_bodies() {
     assert!(second.ends_with(" ms"), "{second}");
     assert!(
         lines[2].2.starts_with(
-            "sendtalk.send_whatsapp attempt 1/3 to 6281*******78: HTTP 200, status 200, "
+            "sendtalk_send_whatsapp attempt 1/3 to 6281*******78: HTTP 200, status 200, "
         ),
         "{}",
         lines[2].2

@@ -29,7 +29,7 @@ def test_log_lines_reach_the_taptalk_logger_without_secrets(
     records = [r for r in caplog.records if r.name == "taptalk"]
     assert [r.levelno for r in records] == [logging.INFO, logging.DEBUG]
     sent, refused = (r.getMessage() for r in records)
-    assert sent.startswith("sendtalk.send_whatsapp attempt 1/3 to 6281*******78: HTTP 200, "
+    assert sent.startswith("sendtalk_send_whatsapp attempt 1/3 to 6281*******78: HTTP 200, "
                            "status 200, ")
     assert refused == "sendtalk.send_whatsapp refused locally: 40002 phone"
     for text in (sent, refused):
