@@ -48,7 +48,9 @@ pub use validate::InvalidField;
 /// through its own export. Not a stable API.
 #[doc(hidden)]
 pub mod c_abi {
-    pub use crate::ffi::{export, Export, TtClient};
+    pub use crate::ffi::{
+        export, tt_call, tt_client_free, tt_client_new, tt_string_free, Export, TtClient,
+    };
 }
 
 /// The library version, as in `Cargo.toml` and the User-Agent.
