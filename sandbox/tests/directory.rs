@@ -221,6 +221,12 @@ fn the_vendor_example_verification_is_accepted_and_stored() {
     let answer = sendtalk(&sb, ST_VERIFY, example);
     assert_eq!(answer.data()["success"], true, "{answer:?}");
     let id = answer.data()["id"].clone();
+    // Its image message too: a filename without an extension.
+    let image = json!({"phone": "6281212345678", "messageType": "image",
+        "body": "https://example.com/image.jpg", "filename": "imagejpg",
+        "caption": "Check out this image!"});
+    let sent = sendtalk(&sb, "/api/v1/message/send_whatsapp", image);
+    assert_eq!(sent.data()["success"], true, "{sent:?}");
     sb.set_invalid_recipients(&["6281200000000"]);
     let refused = sendtalk(
         &sb,
