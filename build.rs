@@ -1,4 +1,5 @@
-//! Generates the C header from `src/ffi.rs` with cbindgen.
+//! Generates the C header with cbindgen from the C layer (`src/ffi/*.rs`) and the error
+//! codes (`src/codes.rs`, emitted as the `TT_ERR_*` constants).
 //!
 //! The header is written to `$OUT_DIR/taptalk.h` on every build; the committed copy in
 //! `include/` is only replaced when `TAPTALK_BLESS_HEADER` is set, so that a test can catch a
@@ -8,7 +9,8 @@ use std::env;
 use std::path::PathBuf;
 
 fn main() {
-    println!("cargo:rerun-if-changed=src/ffi.rs");
+    println!("cargo:rerun-if-changed=src/ffi");
+    println!("cargo:rerun-if-changed=src/codes.rs");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-env-changed=TAPTALK_BLESS_HEADER");
 
@@ -16,12 +18,16 @@ fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("taptalk.h");
     let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
         .expect("cbindgen.toml is readable and valid");
-    let bindings = cbindgen::Builder::new()
-        // Only the FFI module: the Rust API's constants and types stay out of the C header.
-        .with_src(crate_dir.join("src").join("ffi.rs"))
+    // Only the C layer (cbindgen follows its `mod` items into src/ffi/) and the codes: the
+    // Rust API's constants and types stay out of the header.
+    let src = crate_dir.join("src");
+    let builder = cbindgen::Builder::new()
+        .with_src(src.join("ffi").join("mod.rs"))
+        .with_src(src.join("codes.rs"));
+    let bindings = builder
         .with_config(config)
         .generate()
-        .expect("cbindgen could not parse src/ffi.rs");
+        .expect("cbindgen could not parse src/ffi/*.rs or src/codes.rs");
     bindings.write_to_file(&out);
     if env::var_os("TAPTALK_BLESS_HEADER").is_some() {
         bindings.write_to_file(crate_dir.join("include").join("taptalk.h"));

@@ -104,6 +104,33 @@ impl Day {
 
     fn powertalk(&self) {
         println!("\nPowerTalk (chat inside your app)");
+        // Users and a room first: both calls are upserts, safe to run on every start-up.
+        for (id, name) in [("alice", "Alice Tan"), ("bob", "Bob Wijaya")] {
+            let user = json!({"xcUserID": id, "fullName": name});
+            if let Some(data) = self.call(Operation::PowertalkUpdateUser, user) {
+                println!("  User {id} is ready (userID {})", text_of(&data["userID"]));
+            }
+        }
+        let room = json!({"xcRoomID": "order-1001", "type": 4, "name": "Order #1001",
+            "participantXCUserIDs": ["alice", "bob"]});
+        if let Some(data) = self.call(Operation::PowertalkCreateOrUpdateRoom, room) {
+            let room = &data["room"];
+            println!(
+                "  Room {} ({}) has {} participants",
+                text_of(&room["xcRoomID"]),
+                text_of(&room["name"]),
+                room["participantXCUserIDs"].as_array().map_or(0, Vec::len)
+            );
+        }
+        let sign_in = json!({"userIPAddress": "203.0.113.7", "userAgent": "ShopApp/2.1",
+            "userPlatform": "android", "userDeviceID": "alice-phone", "xcUserID": "alice",
+            "fullName": "Alice Tan"});
+        if let Some(data) = self.call(Operation::PowertalkRequestAuthTicket, sign_in) {
+            println!(
+                "  Auth ticket for alice's app: {} (valid one hour)",
+                secret_prefix(text_of(&data["ticket"]))
+            );
+        }
         let contacts = json!({"contacts": [
             {"ownerXCUserID": "alice", "contactXCUserID": "bob"},
             {"ownerXCUserID": "bob", "contactXCUserID": "alice"},
@@ -167,6 +194,15 @@ impl Day {
 
     fn onetalk(&self) {
         println!("\nOneTalk (customer service inbox)");
+        // A customer opens the live chat: the backend asks for a ticket for them.
+        let customer = json!({"customerUserID": "customer-42", "fullName": "Citra Lestari",
+            "phone": self.phone});
+        if let Some(data) = self.call(Operation::OnetalkRequestUserAuthTicket, customer) {
+            println!(
+                "  Auth ticket for customer-42: {} (valid one hour)",
+                secret_prefix(text_of(&data["ticket"]))
+            );
+        }
         let since = now_ms();
         let message = json!({"channelID": self.channel, "phone": self.phone, "messageType": "text",
             "body": "Hello! How can we help you today?", "withCase": true, "topicID": 1});
@@ -251,6 +287,12 @@ fn mask(phone: &str) -> String {
         "*".repeat(phone.len() - 6),
         &phone[phone.len() - 2..]
     )
+}
+
+/// A ticket signs a user in: show only enough to recognise it.
+fn secret_prefix(ticket: &str) -> String {
+    let shown: String = ticket.chars().take(6).collect();
+    format!("{shown}...")
 }
 
 fn now_ms() -> u64 {

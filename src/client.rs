@@ -23,10 +23,9 @@ use ureq::http::HeaderValue;
 
 use crate::envelope::{Envelope, LocalCode};
 use crate::log::{self, level};
+use crate::operation::Wire;
 use crate::transport::{Attempt, Delivery, Transport, WireRequest};
-use crate::{
-    onetalk, powertalk, validate, Config, Method, Operation, Product, ProductConfig, RetryPolicy,
-};
+use crate::{validate, Config, Operation, Product, ProductConfig, RetryPolicy};
 
 /// A thread-safe TapTalk client holding one pooled keep-alive HTTP agent. Share it (e.g. in
 /// an `Arc`) rather than making one per call.
@@ -152,8 +151,9 @@ impl Client {
             unreachable!("validate() accepts only objects")
         };
         // Masked only when a line may be written: the call path stays allocation-free otherwise.
-        let phone = map
-            .get("phone")
+        let phone = ["phone", "userPhone"]
+            .iter()
+            .find_map(|key| map.get(*key))
             .and_then(Value::as_str)
             .filter(|_| log::enabled(level::ERROR))
             .map(log::mask_phone);
@@ -214,7 +214,7 @@ impl Client {
 
 /// Whether repeating this attempt is safe and may help.
 fn may_repeat(op: Operation, attempt: &Attempt) -> bool {
-    let idempotent = !op.is_send();
+    let idempotent = op.may_repeat();
     match attempt.delivery {
         // Nothing reached the server: safe for every operation.
         Delivery::NotSent => true,
@@ -295,26 +295,25 @@ fn log_attempt(
     });
 }
 
-/// The request as it goes on the wire: the caller's fields, with PowerTalk `data` encoded
-/// to the string the API wants, or moved to the query string for the GET operation.
+/// The request as it goes on the wire: the caller's fields as the operation's table entry
+/// says (a JSON body, one rewritten by its product, or a query string).
 fn wire_request(
     op: Operation,
     credentials: &Credentials,
     mut map: Map<String, Value>,
 ) -> WireRequest<'_> {
     let mut url = format!("{}{}", credentials.base_url, op.path());
-    let body = match op.method() {
-        Method::Get => {
+    let body = match op.spec().wire {
+        Wire::Query(query) => {
             url.push('?');
-            url.push_str(&onetalk::updated_cases_query(&map));
+            url.push_str(&query(&map));
             None
         }
-        Method::Post => {
-            if op == Operation::PowertalkSendCustomMessage {
-                powertalk::encode_data(&mut map);
-            }
+        Wire::BodyWith(rewrite) => {
+            rewrite(&mut map);
             Some(Value::Object(map).to_string().into_bytes())
         }
+        Wire::Body => Some(Value::Object(map).to_string().into_bytes()),
     };
     WireRequest {
         method: op.method(),

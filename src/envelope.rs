@@ -6,110 +6,93 @@
 
 use serde_json::{json, Value};
 
-/// An error code of the library's own, for failures that never produced a server envelope.
-///
-/// The numbers are outside every range the vendor uses (4xxxx, 49xxx, 50001, 99999).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum LocalCode {
-    /// The vendor's `40001`: the product is not configured, so no key header could be sent.
-    NotConfigured,
-    /// The vendor's `40002`: a request field failed local validation.
-    InvalidParam,
-    /// A NULL pointer or invalid UTF-8 reached the C boundary.
-    InvalidArgument,
-    /// The request is not valid JSON, or not a JSON object.
-    InvalidJson,
-    /// `tt_client_new` refused the configuration; `field` names the key.
-    InvalidConfig,
-    /// A panic inside the library was caught at the boundary.
-    Internal,
-    /// The server did not answer within `timeout_ms`.
-    Timeout,
-    /// No connection could be made (refused, DNS failure, unreachable, connect timeout).
-    /// The request never left this process.
-    ConnectFailed,
-    /// The connection broke after the request was sent (reset, closed without a reply).
-    ConnectionLost,
-    /// The TLS handshake or certificate check failed.
-    Tls,
-    /// The server answered with a redirect, which is never followed.
-    Redirect,
-    /// The reply was not a TapTalk envelope (not JSON, or JSON of another shape).
-    InvalidReply,
-    /// The reply body ended before its announced length.
-    TruncatedReply,
-    /// The server answered an HTTP error status without a TapTalk envelope.
-    HttpStatus,
-    /// The reply body was larger than `max_response_bytes`.
-    ReplyTooLarge,
-    /// A send timed out or lost its connection after the request was written: it may have
-    /// been delivered. It is never retried; check before sending again.
-    OutcomeUnknown,
+pub use crate::codes::LocalCode;
+
+/// Where a request stood when a local failure ended the call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Sent {
+    /// Nothing reached the server.
+    No,
+    /// It may have reached the server: a send may have been delivered.
+    Maybe,
+    /// It reached the server (which answered something unusable).
+    Yes,
 }
 
 impl LocalCode {
-    /// Every code, in the order of the README's table.
-    pub const ALL: [LocalCode; 16] = [
-        LocalCode::NotConfigured,
-        LocalCode::InvalidParam,
-        LocalCode::InvalidArgument,
-        LocalCode::InvalidJson,
-        LocalCode::InvalidConfig,
-        LocalCode::Internal,
-        LocalCode::Timeout,
-        LocalCode::ConnectFailed,
-        LocalCode::ConnectionLost,
-        LocalCode::Tls,
-        LocalCode::Redirect,
-        LocalCode::InvalidReply,
-        LocalCode::TruncatedReply,
-        LocalCode::HttpStatus,
-        LocalCode::ReplyTooLarge,
-        LocalCode::OutcomeUnknown,
+    /// Every code with its envelope `status` (0: the HTTP status received) and whether the
+    /// request had been sent; in the order of the README's table. A test checks it lists
+    /// every variant (the header's `TT_ERR_*` constants).
+    const ROWS: &'static [(LocalCode, i64, Sent)] = &[
+        (LocalCode::NotConfigured, 400, Sent::No),
+        (LocalCode::InvalidParam, 400, Sent::No),
+        (LocalCode::InvalidArgument, 400, Sent::No),
+        (LocalCode::InvalidJson, 400, Sent::No),
+        (LocalCode::InvalidConfig, 400, Sent::No),
+        (LocalCode::Internal, 500, Sent::Maybe),
+        (LocalCode::Timeout, 504, Sent::Maybe),
+        (LocalCode::ConnectFailed, 503, Sent::No),
+        (LocalCode::ConnectionLost, 502, Sent::Maybe),
+        (LocalCode::Tls, 502, Sent::No),
+        (LocalCode::Redirect, 502, Sent::Yes),
+        (LocalCode::InvalidReply, 502, Sent::Yes),
+        (LocalCode::TruncatedReply, 502, Sent::Yes),
+        (LocalCode::HttpStatus, 0, Sent::Yes),
+        (LocalCode::ReplyTooLarge, 502, Sent::Yes),
+        (LocalCode::OutcomeUnknown, 502, Sent::Maybe),
     ];
 
+    /// Every code, in the order of the README's table.
+    pub const ALL: &'static [LocalCode] = &{
+        let mut all = [LocalCode::NotConfigured; LocalCode::ROWS.len()];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = LocalCode::ROWS[i].0;
+            i += 1;
+        }
+        all
+    };
+
+    fn row(self) -> (LocalCode, i64, Sent) {
+        // Every variant has a row (tests/header.rs checks it against the header).
+        LocalCode::ROWS
+            .iter()
+            .copied()
+            .find(|row| row.0 == self)
+            .unwrap_or((self, 500, Sent::Maybe))
+    }
+
+    /// The number, as in the C header's `TT_ERR_*` constant.
+    pub fn number(self) -> i32 {
+        self as i32
+    }
+
     /// The string in `error.code`.
-    pub fn code(self) -> &'static str {
-        match self {
-            LocalCode::NotConfigured => "40001",
-            LocalCode::InvalidParam => "40002",
-            LocalCode::InvalidArgument => "90001",
-            LocalCode::InvalidJson => "90002",
-            LocalCode::InvalidConfig => "90003",
-            LocalCode::Internal => "90004",
-            LocalCode::Timeout => "91001",
-            LocalCode::ConnectFailed => "91002",
-            LocalCode::ConnectionLost => "91003",
-            LocalCode::Tls => "91004",
-            LocalCode::Redirect => "91005",
-            LocalCode::InvalidReply => "91006",
-            LocalCode::TruncatedReply => "91007",
-            LocalCode::HttpStatus => "91008",
-            LocalCode::ReplyTooLarge => "91009",
-            LocalCode::OutcomeUnknown => "91010",
+    pub fn code(self) -> String {
+        self.number().to_string()
+    }
+
+    /// The code with this number, if it is one of the library's.
+    pub fn from_number(number: i32) -> Option<LocalCode> {
+        LocalCode::ALL
+            .iter()
+            .copied()
+            .find(|c| c.number() == number)
+    }
+
+    /// The `status` in the envelope. `HttpStatus` uses the HTTP status received instead
+    /// (and answers 502 here).
+    pub fn status(self) -> i64 {
+        match self.row().1 {
+            0 => 502,
+            status => status,
         }
     }
 
-    /// The `status` in the envelope. `HttpStatus` uses the HTTP status received instead.
-    pub fn status(self) -> i64 {
-        match self {
-            LocalCode::NotConfigured
-            | LocalCode::InvalidParam
-            | LocalCode::InvalidArgument
-            | LocalCode::InvalidJson
-            | LocalCode::InvalidConfig => 400,
-            LocalCode::Internal => 500,
-            LocalCode::Timeout => 504,
-            LocalCode::ConnectFailed => 503,
-            LocalCode::ConnectionLost
-            | LocalCode::Tls
-            | LocalCode::Redirect
-            | LocalCode::InvalidReply
-            | LocalCode::TruncatedReply
-            | LocalCode::HttpStatus
-            | LocalCode::ReplyTooLarge
-            | LocalCode::OutcomeUnknown => 502,
-        }
+    /// Whether the request had been sent when this failure ended the call.
+    pub fn sent(self) -> Sent {
+        self.row().2
     }
 }
 
@@ -167,7 +150,7 @@ impl Envelope {
             json,
             local: Some(code),
             status,
-            code: code.code().to_owned(),
+            code: code.code(),
             message,
             field,
         }

@@ -16,6 +16,7 @@
 //! ```
 
 mod client;
+mod codes;
 mod config;
 mod envelope;
 mod ffi;
@@ -35,12 +36,22 @@ pub use config::{
     Config, ConfigError, ProductConfig, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT_MS,
 };
-pub use envelope::{Envelope, LocalCode};
+pub use envelope::{Envelope, LocalCode, Sent};
 pub use log::{level, mask_phone, set_logger, LogSink};
+pub use operation::validate;
 pub use operation::{Method, Operation, Product};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
-pub use validate::{validate, InvalidField};
+pub use validate::InvalidField;
+
+/// The C exports as Rust items, for the fuzz targets and tests that call every operation
+/// through its own export. Not a stable API.
+#[doc(hidden)]
+pub mod c_abi {
+    pub use crate::ffi::{
+        export, tt_call, tt_client_free, tt_client_new, tt_string_free, Export, TtClient,
+    };
+}
 
 /// The library version, as in `Cargo.toml` and the User-Agent.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

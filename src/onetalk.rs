@@ -1,4 +1,4 @@
-//! OneTalk Integration API: WhatsApp messages, template messages and cases.
+//! OneTalk Integration API: WhatsApp messages, template messages, cases and customer users.
 //!
 //! Fields are reported by name, messages read "Channel ID is required".
 
@@ -161,5 +161,25 @@ pub(crate) fn check_update_case(map: &Map<String, Value>) -> Checked<()> {
     f.required_str(CASE_ID)?;
     f.optional_str(AGENT_REMARK)?;
     f.optional_bool(IS_JUNK)?;
+    Ok(())
+}
+
+const CUSTOMER_USER_ID: Field = field("customerUserID", "Customer user ID");
+const FULL_NAME: Field = field("fullName", "Full name");
+const ALIAS: Field = field("alias", "Alias");
+const EMAIL: Field = field("email", "Email");
+const PHOTO_URL: Field = field("photoURL", "Photo URL");
+
+/// `user/request_auth_ticket` and `user/sync_contact` take the same customer fields, with
+/// the published limits: customerUserID 1..100, fullName 1..250, phone 1..20 characters.
+pub(crate) fn check_user(map: &Map<String, Value>) -> Checked<()> {
+    let f = Fields::new(map, Style::Named);
+    f.only(&[CUSTOMER_USER_ID, FULL_NAME, ALIAS, EMAIL, PHONE, PHOTO_URL])?;
+    f.required_str_len(CUSTOMER_USER_ID, 1..=100)?;
+    f.required_str_len(FULL_NAME, 1..=250)?;
+    f.optional_str_len(PHONE, 1..=20)?;
+    for optional in [ALIAS, EMAIL, PHOTO_URL] {
+        f.optional_str(optional)?;
+    }
     Ok(())
 }

@@ -1,8 +1,8 @@
-//! PowerTalk Server API: send custom message and sync contacts.
+//! PowerTalk Server API: messages, contacts, users, rooms and auth tickets.
 //!
 //! Fields are reported by the bracketed number of the vendor's request table
-//! (`"107"` for `senderXCUserID`). `messageType` has no number on the page (it is missing
-//! from the table), so it is reported by name.
+//! (`"107"` for `senderXCUserID`). A field without a published number (`messageType`, and
+//! the auth ticket's user fields after 103) is reported by name.
 
 use serde_json::{Map, Value};
 
@@ -157,6 +157,104 @@ pub(crate) fn check_sync_contacts(map: &Map<String, Value>) -> Checked<()> {
         contact.optional_bool(IS_DELETED)?;
         Ok(())
     })
+}
+
+// Users: the published numbers start at 105 (the table's first rows are not published).
+const USER_ID: Field = field("xcUserID", "105");
+const FULL_NAME: Field = field("fullName", "106");
+const EMAIL: Field = field("email", "107");
+const USER_PHONE: Field = field("phone", "108");
+const USERNAME: Field = field("username", "109");
+const USER_THUMB: Field = field("photoThumbnailURL", "110");
+const USER_PHOTO: Field = field("photoFullsizeURL", "111");
+const ROLE: Field = field("userRoleCode", "112");
+/// The page's limit on `xcUserID` and `xcRoomID`.
+const MAX_XC_ID: usize = 50;
+
+pub(crate) fn check_update_user(map: &Map<String, Value>) -> Checked<()> {
+    let f = Fields::new(map, Style::Numbered);
+    let optional = [EMAIL, USER_PHONE, USERNAME, USER_THUMB, USER_PHOTO, ROLE];
+    let mut known = vec![USER_ID, FULL_NAME];
+    known.extend(optional);
+    f.only(&known)?;
+    f.required_str_len(USER_ID, 1..=MAX_XC_ID)?;
+    f.required_str(FULL_NAME)?;
+    for optional in optional {
+        f.optional_str(optional)?;
+    }
+    Ok(())
+}
+
+const ROOM_ID: Field = field("xcRoomID", "101");
+const ROOM_TYPE: Field = field("type", "102");
+const ROOM_NAME: Field = field("name", "103");
+const ROOM_THUMB: Field = field("photoThumbnailURL", "104");
+const ROOM_PHOTO: Field = field("photoFullsizeURL", "105");
+const TAGS: Field = field("tags", "106");
+const PARTICIPANTS: Field = field("participantXCUserIDs", "107");
+const PARTICIPANT_ROLES: Field = field("participantUserRoles", "108");
+/// Room types the API creates: 2 group, 4 transaction (1 personal and 3 channel are not).
+const GROUP: i64 = 2;
+const TRANSACTION: i64 = 4;
+
+pub(crate) fn check_create_or_update_room(map: &Map<String, Value>) -> Checked<()> {
+    let f = Fields::new(map, Style::Numbered);
+    f.only(&[
+        ROOM_ID,
+        ROOM_TYPE,
+        ROOM_NAME,
+        ROOM_THUMB,
+        ROOM_PHOTO,
+        TAGS,
+        PARTICIPANTS,
+        PARTICIPANT_ROLES,
+    ])?;
+    f.required_str_len(ROOM_ID, 1..=MAX_XC_ID)?;
+    if !matches!(f.required_int(ROOM_TYPE)?, GROUP | TRANSACTION) {
+        return Err(f.invalid(ROOM_TYPE, "use 2 (group) or 4 (transaction)"));
+    }
+    f.required_str(ROOM_NAME)?;
+    f.optional_str(ROOM_THUMB)?;
+    f.optional_str(ROOM_PHOTO)?;
+    f.optional_str_array(TAGS)?;
+    if let Some(ids) = f.optional_str_array(PARTICIPANTS)? {
+        if ids.iter().any(|id| id.as_str().is_none_or(str::is_empty)) {
+            return Err(f.invalid(PARTICIPANTS, "an XC user ID is empty"));
+        }
+    }
+    // The role list's item shape is not published: an array is all that is checked.
+    match f.get(PARTICIPANT_ROLES) {
+        None | Some(Value::Array(_)) => Ok(()),
+        Some(_) => Err(f.wrong_type(PARTICIPANT_ROLES, "an array")),
+    }
+}
+
+const IP_ADDRESS: Field = field("userIPAddress", "101");
+const USER_AGENT: Field = field("userAgent", "102");
+const PLATFORM: Field = field("userPlatform", "103");
+const DEVICE_ID: Field = field("userDeviceID", "userDeviceID");
+
+pub(crate) fn check_request_auth_ticket(map: &Map<String, Value>) -> Checked<()> {
+    let f = Fields::new(map, Style::Numbered);
+    // The user fields after 103 have no published number: reported by name.
+    let by_name = |f: Field| field(f.name, f.name);
+    let optional = [EMAIL, USER_PHONE, USERNAME, USER_THUMB, USER_PHOTO, ROLE].map(by_name);
+    let (user_id, full_name) = (by_name(USER_ID), by_name(FULL_NAME));
+    let mut known = vec![
+        IP_ADDRESS, USER_AGENT, PLATFORM, DEVICE_ID, user_id, full_name,
+    ];
+    known.extend(optional);
+    f.only(&known)?;
+    f.required_str(IP_ADDRESS)?;
+    f.required_str(USER_AGENT)?;
+    f.required_choice(PLATFORM, &["android", "ios", "web"])?;
+    f.required_str(DEVICE_ID)?;
+    f.required_str_len(user_id, 1..=MAX_XC_ID)?;
+    f.required_str(full_name)?;
+    for optional in optional {
+        f.optional_str(optional)?;
+    }
+    Ok(())
 }
 
 /// The API wants `data` as a string; an object or array given by the caller is encoded here.

@@ -1,13 +1,12 @@
 //! Local checks of a request before any network use, answered the way the server would.
 //!
-//! The rules for each operation live with their product (`powertalk`, `sendtalk`,
-//! `onetalk`); this module holds the vocabulary they share and the two error styles:
+//! Building blocks only: the rules for each operation live with their product
+//! (`powertalk`, `sendtalk`, `onetalk`) and the operation table points at them; this module
+//! holds the vocabulary they share and the two error styles:
 //! SendTalk and OneTalk name the field (`"phone"`, `"Phone is required"`), PowerTalk gives
 //! the bracketed number from its request table (`"107"`, `"Param 'senderXCUserID' cannot be empty"`).
 
 use serde_json::{Map, Value};
-
-use crate::{onetalk, powertalk, sendtalk, Operation};
 
 /// A field that failed validation: what the server would put in `error.field` and
 /// `error.message` of a `40002` reply.
@@ -17,36 +16,6 @@ pub struct InvalidField {
     pub field: String,
     /// A message in the vendor's style, saying what to change.
     pub message: String,
-}
-
-/// Checks `request` against the documented rules of `op`.
-///
-/// Public so that servers built on this crate (the sandbox) answer exactly what the SDK
-/// would have refused locally.
-///
-/// ```
-/// use serde_json::json;
-/// use taptalk::{validate, Operation};
-/// let err = validate(Operation::SendtalkSendWhatsapp, &json!({"messageType": "text", "body": "hi"})).unwrap_err();
-/// assert_eq!((err.field.as_str(), err.message.as_str()), ("phone", "Phone is required"));
-/// ```
-pub fn validate(op: Operation, request: &Value) -> Result<(), InvalidField> {
-    let Some(map) = request.as_object() else {
-        return Err(InvalidField {
-            field: String::new(),
-            message: "The request must be a JSON object".to_owned(),
-        });
-    };
-    match op {
-        Operation::PowertalkSendCustomMessage => powertalk::check_send_custom_message(map),
-        Operation::PowertalkSyncContacts => powertalk::check_sync_contacts(map),
-        Operation::SendtalkSendWhatsapp => sendtalk::check_send_whatsapp(map),
-        Operation::SendtalkGetStatus => sendtalk::check_get_status(map),
-        Operation::OnetalkSendWhatsapp => onetalk::check_send_whatsapp(map),
-        Operation::OnetalkSendWhatsappTemplate => onetalk::check_send_whatsapp_template(map),
-        Operation::OnetalkGetUpdatedCases => onetalk::check_get_updated_cases(map),
-        Operation::OnetalkUpdateCase => onetalk::check_update_case(map),
-    }
 }
 
 pub(crate) type Checked<T> = Result<T, InvalidField>;
@@ -155,6 +124,52 @@ impl<'a> Fields<'a> {
 
     pub fn required_int(&self, f: Field) -> Checked<i64> {
         self.optional_int(f)?.ok_or_else(|| self.required(f))
+    }
+
+    /// A string whose length in characters is within `range` when present (an empty
+    /// string counts as absent for optional fields, as the vendor's examples send them).
+    pub fn optional_str_len(
+        &self,
+        f: Field,
+        range: std::ops::RangeInclusive<usize>,
+    ) -> Checked<Option<&'a str>> {
+        match self.optional_str(f)? {
+            Some(s) if !s.is_empty() => self.check_len(f, s, range).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// A required string whose length in characters is within `range`.
+    pub fn required_str_len(
+        &self,
+        f: Field,
+        range: std::ops::RangeInclusive<usize>,
+    ) -> Checked<&'a str> {
+        let s = self.required_str(f)?;
+        self.check_len(f, s, range)
+    }
+
+    fn check_len(
+        &self,
+        f: Field,
+        s: &'a str,
+        range: std::ops::RangeInclusive<usize>,
+    ) -> Checked<&'a str> {
+        if range.contains(&s.chars().count()) {
+            Ok(s)
+        } else {
+            let why = format!("use {} to {} characters", range.start(), range.end());
+            Err(self.invalid(f, &why))
+        }
+    }
+
+    /// An optional array of strings.
+    pub fn optional_str_array(&self, f: Field) -> Checked<Option<&'a [Value]>> {
+        match self.get(f) {
+            None => Ok(None),
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => Ok(Some(items)),
+            Some(_) => Err(self.wrong_type(f, "an array of strings")),
+        }
     }
 
     /// One of a fixed set of string values.

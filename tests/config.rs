@@ -131,7 +131,7 @@ fn keys_never_appear_in_debug_output_or_errors() {
         format!("{parsed:?}"),
     ];
     // Errors of every kind, including ones quoting the request.
-    for op in Operation::ALL {
+    for &op in Operation::ALL {
         printed.push(client.call(op, "{}").into_json());
         printed.push(client.call(op, "{nope").into_json());
     }

@@ -54,20 +54,20 @@ fn attempts_are_logged_without_secrets_or_bodies() {
     let (level, _, retry) = &lines[0];
     assert_eq!(*level, 2, "a retried attempt is a warning");
     assert!(
-        retry.starts_with("sendtalk.get_status attempt 1/3: HTTP 503, status 503 code 91008, "),
+        retry.starts_with("sendtalk_get_status attempt 1/3: HTTP 503, status 503 code 91008, "),
         "{retry}"
     );
     assert!(retry.contains(" ms; retrying in "), "{retry}");
     let (level, _, second) = &lines[1];
     assert_eq!(*level, 3);
     assert!(
-        second.starts_with("sendtalk.get_status attempt 2/3: HTTP 200, status 200, "),
+        second.starts_with("sendtalk_get_status attempt 2/3: HTTP 200, status 200, "),
         "{second}"
     );
     assert!(second.ends_with(" ms"), "{second}");
     assert!(
         lines[2].2.starts_with(
-            "sendtalk.send_whatsapp attempt 1/3 to 6281*******78: HTTP 200, status 200, "
+            "sendtalk_send_whatsapp attempt 1/3 to 6281*******78: HTTP 200, status 200, "
         ),
         "{}",
         lines[2].2
@@ -75,7 +75,7 @@ fn attempts_are_logged_without_secrets_or_bodies() {
     assert!(
         lines[3]
             .2
-            .starts_with("powertalk.send_custom_message attempt 1/3: HTTP 200"),
+            .starts_with("powertalk_send_custom_message attempt 1/3: HTTP 200"),
         "{}",
         lines[3].2
     );
@@ -84,7 +84,7 @@ fn attempts_are_logged_without_secrets_or_bodies() {
         (
             4,
             "taptalk".to_owned(),
-            "sendtalk.send_whatsapp refused locally: 40002 phone".to_owned()
+            "sendtalk_send_whatsapp refused locally: 40002 phone".to_owned()
         )
     );
 

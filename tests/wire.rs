@@ -4,7 +4,9 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{config_for, MockServer, Recorded, Reply, SERVER_KEY};
+use support::{
+    assert_post_headers, config_for, user_agent, MockServer, Recorded, Reply, SERVER_KEY,
+};
 use taptalk::{Client, Operation};
 
 /// A reply with an unusual but valid layout and extra members: it must come back byte
@@ -16,38 +18,6 @@ fn run(op: Operation, request: &str) -> (Recorded, String) {
     let client = Client::from_json(&config_for(&server.url())).unwrap();
     let reply = client.call(op, request);
     (server.single_request(), reply.into_json())
-}
-
-fn user_agent() -> String {
-    format!("taptalk/{}", taptalk::VERSION)
-}
-
-/// The exact header set of a POST: nothing more, nothing less.
-fn assert_post_headers(req: &Recorded, auth_name: &str, auth_value: &str) {
-    assert_eq!(req.method, "POST");
-    assert_eq!(req.header(auth_name), Some(auth_value));
-    assert_eq!(req.header("content-type"), Some("application/json"));
-    assert_eq!(req.header("accept"), Some("application/json"));
-    assert_eq!(req.header("user-agent"), Some(user_agent().as_str()));
-    assert_eq!(
-        req.header("content-length"),
-        Some(req.body.len().to_string().as_str())
-    );
-    let mut names = req.header_names();
-    names.sort();
-    let mut expected = vec![
-        "accept",
-        "content-length",
-        "content-type",
-        "host",
-        "user-agent",
-        &auth_name.to_ascii_lowercase(),
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect::<Vec<_>>();
-    expected.sort();
-    assert_eq!(names, expected);
 }
 
 #[test]

@@ -20,7 +20,7 @@ typedef char *(*operation_fn)(const TtClient *, const char *);
 static int call(const char *name, operation_fn fn, const TtClient *client, const char *request) {
     char *reply = fn(client, request);          /* never NULL */
     int ok = strstr(reply, "\"status\":200") != NULL || strstr(reply, "\"status\": 200") != NULL;
-    printf("%-32s %s\n", name, reply);
+    printf("%-40s %s\n", name, reply);
     tt_string_free(reply);                       /* the only way to free it */
     return ok;
 }
@@ -51,28 +51,45 @@ int main(int argc, char **argv) {
     }
 
     int ok = 0;
-    ok += call("powertalk.send_custom_message", tt_powertalk_send_custom_message, client,
+    ok += call("powertalk_send_custom_message", tt_powertalk_send_custom_message, client,
                "{\"messageType\": 1001, \"body\": \"Hi, nice to meet you.\", \"senderXCUserID\": \"1\","
                " \"recipientXCUserID\": \"6\"}");
-    ok += call("powertalk.sync_contacts", tt_powertalk_sync_contacts, client,
+    ok += call("powertalk_sync_contacts", tt_powertalk_sync_contacts, client,
                "{\"contacts\": [{\"ownerXCUserID\": \"1\", \"contactXCUserID\": \"6\"}]}");
-    ok += call("sendtalk.send_whatsapp", tt_sendtalk_send_whatsapp, client,
+    ok += call("powertalk_update_user", tt_powertalk_update_user, client,
+               "{\"xcUserID\": \"1\", \"fullName\": \"Ana\", \"email\": \"ana@example.com\"}");
+    ok += call("powertalk_create_or_update_room", tt_powertalk_create_or_update_room, client,
+               "{\"xcRoomID\": \"team-1\", \"type\": 2, \"name\": \"Team\","
+               " \"participantXCUserIDs\": [\"1\"]}");
+    ok += call("powertalk_request_auth_ticket", tt_powertalk_request_auth_ticket, client,
+               "{\"userIPAddress\": \"127.0.0.1\", \"userAgent\": \"send_all.c\", \"userPlatform\": \"web\","
+               " \"userDeviceID\": \"device-1\", \"xcUserID\": \"1\", \"fullName\": \"Ana\"}");
+    ok += call("sendtalk_send_whatsapp", tt_sendtalk_send_whatsapp, client,
                "{\"phone\": \"6281212345678\", \"messageType\": \"otp\", \"body\": \"Your code is 1234\"}");
-    ok += call("sendtalk.get_status", tt_sendtalk_get_status, client,
+    ok += call("sendtalk_get_status", tt_sendtalk_get_status, client,
                "{\"id\": \"3f581b4e-8e7c-4ebf-a533-39115737b81c\"}");
-    ok += call("onetalk.send_whatsapp", tt_onetalk_send_whatsapp, client,
+    ok += call("sendtalk_check_whatsapp_phone", tt_sendtalk_check_whatsapp_phone, client,
+               "{\"phone\": \"6281212345678\"}");
+    ok += call("sendtalk_create_whatsapp_verification", tt_sendtalk_create_whatsapp_verification,
+               client, "{\"userPhone\": \"6281212345678\", \"languageCode\": \"en\", \"expiryMinutes\": 10,"
+               " \"appURL\": \"\"}");
+    ok += call("onetalk_send_whatsapp", tt_onetalk_send_whatsapp, client,
                "{\"channelID\": \"2101081881\", \"phone\": \"6281212345678\", \"messageType\": \"text\","
                " \"body\": \"Hi, this is a message.\", \"withCase\": true, \"topicID\": 1}");
-    ok += call("onetalk.send_whatsapp_template", tt_onetalk_send_whatsapp_template, client,
+    ok += call("onetalk_send_whatsapp_template", tt_onetalk_send_whatsapp_template, client,
                "{\"channelID\": \"2100480937\", \"phoneNumberID\": \"103011859190563\", \"phone\": \"6281212345678\","
                " \"templateName\": \"greetings_v1\", \"languageCode\": \"en\","
                " \"parameters\": {\"body\": [{\"name\": \"name\", \"value\": \"John\"}]}}");
-    ok += call("onetalk.get_updated_cases", tt_onetalk_get_updated_cases, client,
+    ok += call("onetalk_get_updated_cases", tt_onetalk_get_updated_cases, client,
                "{\"since_timestamp\": 0, \"limit\": 10}");
-    ok += call("onetalk.update_case", tt_onetalk_update_case, client,
+    ok += call("onetalk_update_case", tt_onetalk_update_case, client,
                "{\"caseID\": \"00C49D438C\", \"agentRemark\": \"called back\", \"isJunk\": false}");
+    ok += call("onetalk_request_user_auth_ticket", tt_onetalk_request_user_auth_ticket, client,
+               "{\"customerUserID\": \"customer-1\", \"fullName\": \"Budi\"}");
+    ok += call("onetalk_sync_user_contact", tt_onetalk_sync_user_contact, client,
+               "{\"customerUserID\": \"customer-1\", \"fullName\": \"Budi\", \"phone\": \"6281212345678\"}");
 
     tt_client_free(client);
-    printf("%d of 8 operations answered status 200\n", ok);
+    printf("%d of 15 operations answered status 200\n", ok);
     return 0;
 }

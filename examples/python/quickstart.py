@@ -102,6 +102,19 @@ def failed(step: str, error: taptalk.TapTalkError) -> None:
 def powertalk(client: taptalk.Client) -> None:
     print("\nPowerTalk (chat inside your app)")
     try:
+        # Users and a room first: both calls are upserts, safe to run on every start-up.
+        for user_id, name in (("alice", "Alice Tan"), ("bob", "Bob Wijaya")):
+            user = client.powertalk.update_user(xc_user_id=user_id, full_name=name)
+            print(f"  User {user_id} is ready (userID {user['userID']})")
+        room = client.powertalk.create_or_update_room(
+            xc_room_id="order-1001", room_type=4, name="Order #1001",
+            participant_xc_user_ids=["alice", "bob"])["room"]
+        print(f"  Room {room['xcRoomID']} ({room['name']}) has "
+              f"{len(room['participantXCUserIDs'])} participants")
+        ticket = client.powertalk.request_auth_ticket(
+            user_ip_address="203.0.113.7", user_agent="ShopApp/2.1", user_platform="android",
+            user_device_id="alice-phone", xc_user_id="alice", full_name="Alice Tan")["ticket"]
+        print(f"  Auth ticket for alice's app: {ticket[:6]}... (valid one hour)")
         counts = client.powertalk.sync_contacts([
             taptalk.Contact("alice", "bob"),
             taptalk.Contact("bob", "alice"),
@@ -149,6 +162,10 @@ def onetalk(client: taptalk.Client, phone: str, channel: str) -> None:
     print("\nOneTalk (customer service inbox)")
     since = int(time.time() * 1000) - 1000
     try:
+        # A customer opens the live chat: the backend asks for a ticket for them.
+        ticket = client.onetalk.request_user_auth_ticket(
+            customer_user_id="customer-42", full_name="Citra Lestari", phone=phone)["ticket"]
+        print(f"  Auth ticket for customer-42: {ticket[:6]}... (valid one hour)")
         sent = client.onetalk.send_whatsapp(channel_id=channel, phone=phone,
                                             message_type="text",
                                             body="Hello! How can we help you today?",

@@ -59,8 +59,9 @@ fuzz_target!(|data: &[u8]| {
     if !client.is_null() {
         // The client is usable: a request refused before any network use.
         let request = c"[]";
+        let get_status = export(taptalk::Operation::SendtalkGetStatus);
         // SAFETY: a live client and a NUL-terminated string.
-        let reply = unsafe { tt_sendtalk_get_status(client, request.as_ptr()) };
+        let reply = unsafe { get_status(client, request.as_ptr()) };
         take_envelope(reply).expect("90002", 400);
         // SAFETY: from tt_client_new, freed once, no call running.
         unsafe { tt_client_free(client) };

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let reparsed: Value = serde_json::from_str(&request.to_string()).expect("re-serialization");
-    for op in Operation::ALL {
+    for &op in Operation::ALL {
         let result = validate(op, &request);
         assert_eq!(result, validate(op, &request), "not deterministic");
         assert_eq!(

@@ -43,6 +43,8 @@ pub fn authenticate(
                 Err(not_found())
             }
         }
+        // A product this sandbox has no key for.
+        _ => Err(not_found()),
     }
 }
 

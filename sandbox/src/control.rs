@@ -27,6 +27,28 @@ const ENDPOINTS: &[(&str, &str, &str)] = &[
         "/_sandbox/sendtalk/messages",
         "SendTalk messages with their delivery status",
     ),
+    (
+        "GET",
+        "/_sandbox/powertalk/users",
+        "PowerTalk users (user/update, auth_ticket/request)",
+    ),
+    ("GET", "/_sandbox/powertalk/rooms", "PowerTalk rooms"),
+    (
+        "GET",
+        "/_sandbox/sendtalk/verifications",
+        "SendTalk WhatsApp verification requests",
+    ),
+    ("GET", "/_sandbox/onetalk/users", "OneTalk customer users"),
+    (
+        "GET",
+        "/_sandbox/auth_tickets",
+        "auth tickets of both products, with expiry on the sandbox clock",
+    ),
+    (
+        "POST",
+        "/_sandbox/auth_tickets/check",
+        "what an app signing in with a ticket would learn: {\"ticket\": ..}",
+    ),
     ("GET", "/_sandbox/onetalk/cases", "OneTalk cases"),
     ("GET", "/_sandbox/onetalk/messages", "OneTalk messages"),
     (
@@ -105,6 +127,23 @@ pub fn handle(shared: &Shared, head: &Head, body: &[u8]) -> Reply {
         ("GET", "/_sandbox/sendtalk/messages") => {
             Ok(json!({ "messages": sendtalk_messages(shared) }))
         }
+        ("GET", "/_sandbox/powertalk/users") => {
+            Ok(json!({ "users": shared.lock().directory.users_json() }))
+        }
+        ("GET", "/_sandbox/powertalk/rooms") => {
+            Ok(json!({ "rooms": shared.lock().directory.rooms_json() }))
+        }
+        ("GET", "/_sandbox/sendtalk/verifications") => {
+            Ok(json!({ "verifications": shared.lock().verifications.to_json() }))
+        }
+        ("GET", "/_sandbox/onetalk/users") => {
+            Ok(json!({ "users": shared.lock().customers.to_json() }))
+        }
+        ("GET", "/_sandbox/auth_tickets") => {
+            let now = shared.clock.now_ms();
+            Ok(json!({ "tickets": shared.lock().tickets.to_json(now) }))
+        }
+        ("POST", "/_sandbox/auth_tickets/check") => check_ticket(shared, &input),
         ("GET", "/_sandbox/onetalk/cases") => Ok(json!({ "cases": onetalk_cases(shared) })),
         ("GET", "/_sandbox/onetalk/messages") => {
             Ok(json!({ "messages": onetalk_messages(shared) }))
@@ -179,6 +218,17 @@ pub fn close_case(shared: &Shared, input: &Value) -> Result<Value, Refusal> {
         Ok(json!({ "success": true }))
     } else {
         Err(("caseID".into(), "Case is not found".into()))
+    }
+}
+
+pub fn check_ticket(shared: &Shared, input: &Value) -> Result<Value, Refusal> {
+    let Some(ticket) = input["ticket"].as_str() else {
+        return Err(("ticket".into(), "Ticket is required".into()));
+    };
+    let now = shared.clock.now_ms();
+    match shared.lock().tickets.check(ticket, now) {
+        Some(entry) => Ok(entry),
+        None => Err(("ticket".into(), "Ticket is not found".into())),
     }
 }
 

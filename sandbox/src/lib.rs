@@ -1,6 +1,6 @@
 //! `taptalk-sandbox`: an offline TapTalk.io server for tests, demos and local
-//! development. It answers the SDK's eight operations at their documented
-//! paths with the vendor's envelopes, and offers a control API under
+//! development. It answers every operation of the SDK's table at its documented
+//! path with the vendor's envelopes, and offers a control API under
 //! `/_sandbox/` to inspect state, reset it and inject faults.
 //!
 //! ```no_run
@@ -16,6 +16,8 @@ pub mod cli;
 mod clock;
 mod config;
 mod control;
+mod customers;
+mod directory;
 mod faults;
 mod http;
 mod ids;
@@ -27,6 +29,8 @@ mod sendtalk;
 mod server;
 mod socket;
 mod state;
+mod tickets;
+mod verification;
 
 pub use config::{
     SandboxConfig, DEFAULT_ONETALK_API_KEY, DEFAULT_POWERTALK_KEY_ID, DEFAULT_POWERTALK_KEY_SECRET,

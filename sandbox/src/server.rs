@@ -203,6 +203,38 @@ impl Sandbox {
         control::close_case(&self.shared, &json!({ "caseID": case_id })).is_ok()
     }
 
+    /// PowerTalk users (from `user/update` and `auth_ticket/request`).
+    pub fn powertalk_users(&self) -> Value {
+        self.shared.lock().directory.users_json()
+    }
+
+    /// PowerTalk rooms.
+    pub fn powertalk_rooms(&self) -> Value {
+        self.shared.lock().directory.rooms_json()
+    }
+
+    /// OneTalk customer users.
+    pub fn onetalk_users(&self) -> Value {
+        self.shared.lock().customers.to_json()
+    }
+
+    /// SendTalk verification requests.
+    pub fn sendtalk_verifications(&self) -> Value {
+        self.shared.lock().verifications.to_json()
+    }
+
+    /// Auth tickets of both products, with `isExpired` on the sandbox clock.
+    pub fn auth_tickets(&self) -> Value {
+        let now = self.shared.clock.now_ms();
+        self.shared.lock().tickets.to_json(now)
+    }
+
+    /// What an app signing in with `ticket` now would learn (`isValid`), or `None` for a
+    /// ticket never issued.
+    pub fn check_auth_ticket(&self, ticket: &str) -> Option<Value> {
+        control::check_ticket(&self.shared, &json!({ "ticket": ticket })).ok()
+    }
+
     /// The request log (API requests only; header names, never values).
     pub fn requests(&self) -> Value {
         control::requests(&self.shared, None)

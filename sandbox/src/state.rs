@@ -1,10 +1,14 @@
 use crate::clock::Clock;
 use crate::config::SandboxConfig;
+use crate::customers::Customers;
+use crate::directory::Directory;
 use crate::faults::Faults;
 use crate::ids::Ids;
 use crate::onetalk::OneTalkStore;
 use crate::powertalk::PowerTalkStore;
 use crate::sendtalk::SendTalkStore;
+use crate::tickets::Tickets;
+use crate::verification::Verifications;
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
@@ -110,6 +114,14 @@ pub struct State {
     pub powertalk: PowerTalkStore,
     pub sendtalk: SendTalkStore,
     pub onetalk: OneTalkStore,
+    /// PowerTalk users and rooms.
+    pub directory: Directory,
+    /// OneTalk customer users.
+    pub customers: Customers,
+    /// Auth tickets of both products.
+    pub tickets: Tickets,
+    /// SendTalk verification requests.
+    pub verifications: Verifications,
     pub log: RequestLog,
     pub faults: Faults,
 }
@@ -122,6 +134,10 @@ impl State {
             powertalk: PowerTalkStore::default(),
             sendtalk: SendTalkStore::default(),
             onetalk: OneTalkStore::default(),
+            directory: Directory::default(),
+            customers: Customers::default(),
+            tickets: Tickets::default(),
+            verifications: Verifications::default(),
             log: RequestLog::default(),
             faults: Faults::default(),
         }

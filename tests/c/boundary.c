@@ -122,12 +122,28 @@ int main(int argc, char **argv) {
     /* tt_call: any operation by name, with per-call options. */
     EXPECT(tt_call(client, "sendtalk.nope", "{}", NULL), "90001");
     EXPECT(tt_call(client, NULL, "{}", NULL), "90001");
-    EXPECT(tt_call(NULL, "sendtalk.get_status", "{}", NULL), "90001");
-    EXPECT(tt_call(client, "sendtalk.get_status", NULL, NULL), "90001");
-    EXPECT(tt_call(client, "sendtalk.get_status", "{}", "{\"retry\": {\"max_attempts\": 0}}"), "90003");
-    EXPECT(tt_call(client, "sendtalk.get_status", "{}", "{\"retries\": 1}"), "90003");
-    EXPECT(tt_call(client, "sendtalk.get_status", "{}", "not json"), "90003");
+    EXPECT(tt_call(NULL, "sendtalk_get_status", "{}", NULL), "90001");
+    EXPECT(tt_call(client, "sendtalk_get_status", NULL, NULL), "90001");
+    EXPECT(tt_call(client, "sendtalk_get_status", "{}", "{\"retry\": {\"max_attempts\": 0}}"), "90003");
+    EXPECT(tt_call(client, "sendtalk_get_status", "{}", "{\"retries\": 1}"), "90003");
+    EXPECT(tt_call(client, "sendtalk_get_status", "{}", "not json"), "90003");
+    EXPECT(tt_call(client, "sendtalk_get_status", "{}", "{\"retry\": {\"max_attempts\": 1}}"), "40002");
+    /* The dotted spelling of earlier releases still names the operation. */
     EXPECT(tt_call(client, "sendtalk.get_status", "{}", "{\"retry\": {\"max_attempts\": 1}}"), "40002");
+    EXPECT(tt_call(client, "sendtalk_check_whatsapp_phone", "{}", NULL), "40002");
+
+    /* The header's TT_ERR_* constants are the numbers in error.code. */
+    {
+        char code[16];
+        char *reply = tt_call(client, "sendtalk_nope", "{}", NULL);
+        const char *at = strstr(reply, "\"code\":\"");
+        CHECK(at != NULL && sscanf(at + 8, "%15[0-9]", code) == 1, "no code in %s", reply);
+        CHECK(at != NULL && atoi(code) == TT_ERR_INVALID_ARGUMENT, "code %s is not TT_ERR_INVALID_ARGUMENT", reply);
+        CHECK(TT_ERR_OUTCOME_UNKNOWN == 91010 && TT_ERR_INVALID_PARAM == 40002, "constants");
+        tt_string_free(reply);
+    }
+    /* tt_operations(): the table as static JSON, one row per export. */
+    CHECK(strstr(tt_operations(), "\"export\":\"tt_onetalk_sync_user_contact\"") != NULL, "%s", tt_operations());
 
     /* The log callback sees local refusals at debug level, and never a key. */
     struct log_seen seen = {0, 0};

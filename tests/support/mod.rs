@@ -273,3 +273,35 @@ pub fn config_for(url: &str) -> String {
 
 /// base64("KEYID:s3cr3t-SECRET"), the Server-Key the test config must produce.
 pub const SERVER_KEY: &str = "S0VZSUQ6czNjcjN0LVNFQ1JFVA==";
+
+pub fn user_agent() -> String {
+    format!("taptalk/{}", taptalk::VERSION)
+}
+
+/// The exact header set of a POST: nothing more, nothing less.
+pub fn assert_post_headers(req: &Recorded, auth_name: &str, auth_value: &str) {
+    assert_eq!(req.method, "POST");
+    assert_eq!(req.header(auth_name), Some(auth_value));
+    assert_eq!(req.header("content-type"), Some("application/json"));
+    assert_eq!(req.header("accept"), Some("application/json"));
+    assert_eq!(req.header("user-agent"), Some(user_agent().as_str()));
+    assert_eq!(
+        req.header("content-length"),
+        Some(req.body.len().to_string().as_str())
+    );
+    let mut names = req.header_names();
+    names.sort();
+    let mut expected = vec![
+        "accept",
+        "content-length",
+        "content-type",
+        "host",
+        "user-agent",
+        &auth_name.to_ascii_lowercase(),
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect::<Vec<_>>();
+    expected.sort();
+    assert_eq!(names, expected);
+}

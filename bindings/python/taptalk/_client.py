@@ -5,27 +5,19 @@ from __future__ import annotations
 import ctypes
 import json
 import threading
-from dataclasses import dataclass
-from typing import (Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union)
+from typing import Any, Dict, Mapping, Optional
 
 from . import _native
-from ._pagination import UpdatedCases
+from ._base import JSONDict
+from ._onetalk import OneTalk
+from ._powertalk import Contact, PowerTalk
+from ._sendtalk import SendTalk
 from .errors import ClientClosedError, ConfigError, TapTalkError, error_from_envelope
 
 __all__ = ["Client", "PowerTalk", "SendTalk", "OneTalk", "Contact", "Envelope", "JSONDict"]
 
-#: A decoded JSON object.
-JSONDict = Dict[str, Any]
 #: A whole reply: ``{"status": int, "error": {"code", "message", "field"}, "data": {...}}``.
 Envelope = Dict[str, Any]
-
-TemplatePart = Union[Sequence[Mapping[str, str]], Mapping[str, str]]
-
-
-def _fields(pairs: Iterable[Tuple[str, Any]]) -> JSONDict:
-    """A request object from (vendor name, value) pairs; None values are left out."""
-    return {name: value for name, value in pairs if value is not None}
-
 
 class Client:
     """A TapTalk client over the native library: thread-safe, one keep-alive pool inside.
@@ -157,8 +149,8 @@ class Client:
 
     def call(self, operation: str, request: Mapping[str, Any], *,
              raw: bool = False, retry: Optional[Mapping[str, int]] = None) -> JSONDict:
-        """Runs one operation by its C name without the ``tt_`` prefix (e.g.
-        ``"sendtalk_send_whatsapp"``) with a request in the vendor's field names.
+        """Runs one operation by its name, the C export's without ``tt_`` (e.g.
+        ``"sendtalk_send_whatsapp"``; ``client.operations`` lists them) with a request in the vendor's field names.
 
         Returns the envelope's ``data``, or the whole envelope with ``raw=True`` (which never
         raises for a failed call). Raises the matching :class:`TapTalkError` otherwise.
@@ -167,11 +159,18 @@ class Client:
         """
         if operation not in self._library.operations:
             raise ValueError(f"unknown operation {operation!r}; use one of "
-                             f"{', '.join(_native.OPERATIONS)}")
+                             f"{', '.join(self._library.operations)}")
         envelope = self.envelope(operation, request, retry=retry)
         if raw:
             return envelope
         return _data_or_raise(envelope)
+
+    @property
+    def operations(self) -> Dict[str, Dict[str, Any]]:
+        """The library's operation table by name: ``product``, ``method``, ``path``,
+        ``export``, ``may_repeat`` (whether a failed attempt may be repeated when the server
+        may have processed it) and ``repeat_reason``."""
+        return {row["name"]: dict(row) for row in self._library.operation_table}
 
     def with_retry(self, **retry: int) -> "RetryingClient":
         """This client with retry settings for the calls made through the returned view::
@@ -236,388 +235,3 @@ def _milliseconds(seconds: float, name: str) -> int:
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
         raise TypeError(f"{name} is a number of seconds")
     return max(1, int(round(seconds * 1000)))
-
-
-class _Product:
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    def _call(self, operation: str, request: JSONDict, raw: bool) -> JSONDict:
-        return self._client.call(operation, request, raw=raw)
-
-
-@dataclass(frozen=True)
-class Contact:
-    """One PowerTalk contact pair for :meth:`PowerTalk.sync_contacts`.
-
-    Attributes:
-        owner_xc_user_id: (102) The XC user ID who owns the contact.
-        contact_xc_user_id: (103) The contact's XC user ID.
-        is_deleted: (104) If the contact is to be deleted, may be omitted if false.
-    """
-
-    owner_xc_user_id: str
-    contact_xc_user_id: str
-    is_deleted: bool = False
-
-    def to_json(self) -> JSONDict:
-        """The contact in the vendor's field names."""
-        return _fields((("ownerXCUserID", self.owner_xc_user_id),
-                        ("contactXCUserID", self.contact_xc_user_id),
-                        ("isDeleted", self.is_deleted or None)))
-
-
-_CONTACT_FIELDS = {
-    "owner_xc_user_id": "ownerXCUserID",
-    "contact_xc_user_id": "contactXCUserID",
-    "is_deleted": "isDeleted",
-}
-
-
-def _contact_json(contact: Union[Contact, Mapping[str, Any]]) -> JSONDict:
-    if isinstance(contact, Contact):
-        return contact.to_json()
-    if not isinstance(contact, Mapping):
-        raise TypeError("each contact is a taptalk.Contact or a mapping")
-    return {_CONTACT_FIELDS.get(key, key): value for key, value in contact.items()
-            if value is not None}
-
-
-class PowerTalk(_Product):
-    """PowerTalk Server API (header ``Server-Key: base64(SERVER_KEY_ID:SERVER_KEY_SECRET)``).
-
-    Errors name fields by the bracketed number of the vendor's request table, e.g.
-    ``field == "107"`` for ``sender_xc_user_id``.
-    """
-
-    def send_custom_message(
-        self,
-        *,
-        message_type: int,
-        body: str,
-        sender_xc_user_id: str,
-        recipient_xc_user_id: Optional[str] = None,
-        xc_room_id: Optional[str] = None,
-        filter_id: Optional[str] = None,
-        data: Union[str, Mapping[str, Any], Sequence[Any], None] = None,
-        raw: bool = False,
-    ) -> JSONDict:
-        """Sends a custom message on behalf of a user (POST /v1/server/message/send/custom).
-
-        If the body or data is too long, the message might be split into several messages;
-        when ``filter_id`` is not empty only the last of them is visible.
-
-        Args:
-            message_type: ``messageType``: 1001 text, 1002 image, 2001 products, or a
-                self-defined custom type 3000-3999.
-            body: (104) The text message. Text only: it is also the push notification.
-            sender_xc_user_id: (107) The sender's XC user ID.
-            recipient_xc_user_id: (108) The recipient's XC user ID, for a personal room.
-            xc_room_id: (109) The room ID to send to, for other room types. Give exactly one
-                of ``recipient_xc_user_id`` and ``xc_room_id``.
-            filter_id: (106) The filter ID.
-            data: (105) The data payload, based on the message type: empty for 1001 text;
-                for 1002 an image ``{"url", "mediaType", "size", "width", "height",
-                "caption"}`` or a list of them; for 2001 a list of products ``{"name",
-                "imageURL", "description", "price", "currency", "rating",
-                "buttonOption1Text", "buttonOption1Color", "buttonOption2Text",
-                "buttonOption2Color"}``. A dict or list is encoded to the JSON string the
-                API wants; a string is sent as it is.
-            raw: return the whole envelope instead of raising on failure.
-
-        Returns:
-            ``data``: ``success`` (bool, if the request is successful) and ``localID`` (the
-            local ID of the sent message).
-        """
-        request = _fields((
-            ("messageType", message_type),
-            ("body", body),
-            ("data", _payload(data)),
-            ("filterID", filter_id),
-            ("senderXCUserID", sender_xc_user_id),
-            ("recipientXCUserID", recipient_xc_user_id),
-            ("xcRoomID", xc_room_id),
-        ))
-        return self._call("powertalk_send_custom_message", request, raw)
-
-    def sync_contacts(
-        self,
-        contacts: Iterable[Union[Contact, Mapping[str, Any]]],
-        *,
-        raw: bool = False,
-    ) -> JSONDict:
-        """Adds and/or deletes one-way contacts (POST /v1/server/contact/sync).
-
-        A contact works one-way: a user may add another user to his/her contact list
-        without the added user doing the same. Deletion always runs last: if the list has
-        duplicate owner-contact pairs with one's ``is_deleted`` true, that pair is deleted.
-
-        Args:
-            contacts: (101) The list of contacts to be synced: :class:`Contact` objects or
-                mappings with ``owner_xc_user_id`` (102, the XC user ID who owns the
-                contact), ``contact_xc_user_id`` (103, the contact's XC user ID) and
-                optional ``is_deleted`` (104, if the contact is to be deleted); the vendor's
-                names (``ownerXCUserID``...) are accepted too.
-            raw: return the whole envelope instead of raising on failure.
-
-        Returns:
-            ``data``: ``countInserted`` (number of contact rows inserted) and
-            ``countDeleted`` (number of contact rows deleted).
-        """
-        if isinstance(contacts, (str, bytes, Mapping, Contact)):
-            raise TypeError("contacts is a list of contacts")
-        request = {"contacts": [_contact_json(c) for c in contacts]}
-        return self._call("powertalk_sync_contacts", request, raw)
-
-
-def _payload(value: Any) -> Any:
-    """PowerTalk ``data``: a string as it is; a mapping or sequence as the JSON it stands
-    for (the library encodes it to the string the API wants)."""
-    if value is None or isinstance(value, (str, dict, list)):
-        return value
-    if isinstance(value, Mapping):
-        return dict(value)
-    if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
-        return list(value)
-    raise TypeError("data is a JSON string, a dict or a list")
-
-
-class SendTalk(_Product):
-    """SendTalk API: WhatsApp messages and their delivery status (header ``API-Key``)."""
-
-    def send_whatsapp(
-        self,
-        *,
-        phone: str,
-        message_type: str,
-        body: str,
-        filename: Optional[str] = None,
-        caption: Optional[str] = None,
-        raw: bool = False,
-    ) -> JSONDict:
-        """Sends a message to the specified number via WhatsApp
-        (POST /api/v1/message/send_whatsapp).
-
-        OTP messages are queued before the other types.
-
-        Args:
-            phone: The recipient number, digits with the country code (e.g. "62811001234").
-            message_type: "otp", "text" or "image". Use "otp" for a message related to an
-                OTP; "text" or "image" for a message or notification that is not.
-            body: The message body (text message, or the file URL for an image).
-            filename: The name of the file (required for "image").
-            caption: The caption, if any (for "image").
-            raw: return the whole envelope instead of raising on failure.
-
-        Returns:
-            ``data``: ``success`` (if the message was queued), ``message``, ``reason``
-            (failure reason: "invalid_recipient", "insufficient_balance") and ``id`` (the
-            message ID, for :meth:`get_status`).
-        """
-        request = _fields((("phone", phone), ("messageType", message_type), ("body", body),
-                           ("filename", filename), ("caption", caption)))
-        return self._call("sendtalk_send_whatsapp", request, raw)
-
-    def get_status(self, *, id: str, raw: bool = False) -> JSONDict:  # noqa: A002
-        """Gets the status of a message (POST /api/v1/message/get_status).
-
-        Args:
-            id: The message ID (``data["id"]`` from :meth:`send_whatsapp`).
-            raw: return the whole envelope instead of raising on failure.
-
-        Returns:
-            ``data``: ``status`` (the message status), ``isPending`` (if the message is
-            pending), ``isSent`` (if it has been sent to the channel), ``sentTime`` (when it
-            was sent, Unix ms), ``currency``, ``price`` (the charged price) and
-            ``createdTime`` (when it was created, Unix ms).
-
-        Raises:
-            NotFoundError: 40401, "Message is not found".
-        """
-        return self._call("sendtalk_get_status", _fields((("id", id),)), raw)
-
-
-def _template_part(part: Optional[TemplatePart]) -> Optional[List[JSONDict]]:
-    if part is None:
-        return None
-    if isinstance(part, Mapping):
-        return [{"name": name, "value": value} for name, value in part.items()]
-    return [dict(item) for item in part]
-
-
-class OneTalk(_Product):
-    """OneTalk Integration API: WhatsApp messages, template messages and cases
-    (header ``API-Key``)."""
-
-    def send_whatsapp(
-        self,
-        *,
-        channel_id: str,
-        phone: str,
-        message_type: str,
-        body: str,
-        filename: Optional[str] = None,
-        caption: Optional[str] = None,
-        with_case: Optional[bool] = None,
-        topic_id: Optional[int] = None,
-        raw: bool = False,
-    ) -> JSONDict:
-        """Sends a message to a phone number via a WhatsApp channel
-        (POST /api/integration/v1/inbox/send_message_whatsapp).
-
-        The phone number must be registered in WhatsApp. With ``with_case=True`` the message
-        always goes to an open case: the user's existing open case, or a new one.
-
-        Args:
-            channel_id: The channel ID (OneTalk dashboard: Integration > WhatsApp for SME >
-                channel detail).
-            phone: The phone number to send the message to (digits with country code).
-            message_type: "text", "image" or "file".
-            body: The message body (text message or file URL).
-            filename: The name of the file (required for message types other than "text").
-            caption: The caption, if any (for "image").
-            with_case: If true, the message is sent to the recipient's existing open case,
-                or a new case is created.
-            topic_id: The topic ID for a new case.
-            raw: return the whole envelope instead of raising on failure.
-
-        Returns:
-            ``data``: ``success``, ``message`` and ``caseID`` (the case, with ``with_case``).
-
-        Raises:
-            TierError: 49900, the organization has not selected a tier.
-        """
-        request = _fields((
-            ("channelID", channel_id), ("phone", phone), ("messageType", message_type),
-            ("body", body), ("filename", filename), ("caption", caption),
-            ("withCase", with_case), ("topicID", topic_id),
-        ))
-        return self._call("onetalk_send_whatsapp", request, raw)
-
-    def send_whatsapp_template(
-        self,
-        *,
-        channel_id: str,
-        phone_number_id: str,
-        phone: str,
-        template_name: str,
-        language_code: str,
-        parameters: Optional[Mapping[str, TemplatePart]] = None,
-        with_case: Optional[bool] = None,
-        topic_id: Optional[int] = None,
-        raw: bool = False,
-    ) -> JSONDict:
-        """Sends a templated message via a WhatsApp Business API channel
-        (POST /api/integration/v1/inbox/send_templated_message_whatsappba).
-
-        The phone number must be registered in WhatsApp. With ``with_case=True`` the message
-        always goes to an open case: the user's existing open case, or a new one.
-
-        Args:
-            channel_id: The channel ID (OneTalk dashboard: Integration > WhatsApp Business
-                API > channel detail).
-            phone_number_id: The phone number ID to send the message from.
-            phone: The phone number to send the message to.
-            template_name: The message template name.
-            language_code: The language code of the template message.
-            parameters: Parameters for the message template: ``header``, ``body``,
-                ``footer`` and ``buttons``, each a list of ``{"name": ..., "value": ...}``
-                (name of the parameter, value of the parameter) or a ``{name: value}``
-                mapping. E.g. ``{"body": {"name": "John"}, "buttons": {"url_0": "1d-1"}}``.
-            with_case: If true, the message is sent to the recipient's existing open case,
-                or a new case is created.
-            topic_id: The topic ID for a new case.
-            raw: return the whole envelope instead of raising on failure.
-
-        Returns:
-            ``data``: ``success``, ``message`` and ``caseID``.
-        """
-        converted: Optional[JSONDict] = None
-        if parameters is not None:
-            converted = {part: _template_part(value) for part, value in parameters.items()}
-        request = _fields((
-            ("channelID", channel_id), ("phoneNumberID", phone_number_id), ("phone", phone),
-            ("templateName", template_name), ("languageCode", language_code),
-            ("parameters", converted), ("withCase", with_case), ("topicID", topic_id),
-        ))
-        return self._call("onetalk_send_whatsapp_template", request, raw)
-
-    def get_updated_cases(
-        self,
-        *,
-        since_timestamp: int,
-        limit: Optional[int] = None,
-        raw: bool = False,
-    ) -> JSONDict:
-        """Gets one page of new and updated cases since ``since_timestamp``
-        (GET /api/integration/v1/inbox/case/get_updated_list).
-
-        Continue from ``data["lastTimestamp"]`` while ``data["hasMore"]``, or use
-        :meth:`iter_updated_cases` which does that for you.
-
-        Args:
-            since_timestamp: Timestamp in Unix milliseconds to start getting the updates
-                from.
-            limit: Maximum number of items to retrieve, 1..100 (default 100).
-            raw: return the whole envelope instead of raising on failure.
-
-        Returns:
-            ``data``: ``cases`` (each with ``id``, ``contact``, ``agent``, ``firstMessage``,
-            ``isClosed``, ``isJunk``, ``agentRemark``, ``createdTime``, ``updatedTime``),
-            ``hasMore`` and ``lastTimestamp``.
-        """
-        request = _fields((("since_timestamp", since_timestamp), ("limit", limit)))
-        return self._call("onetalk_get_updated_cases", request, raw)
-
-    def iter_updated_cases(
-        self,
-        *,
-        since_timestamp: int,
-        page_size: int = 100,
-        seen: Mapping[str, int] = {},
-    ) -> UpdatedCases:
-        """Every case created or updated since ``since_timestamp``, over as many pages as it
-        takes, fetched lazily.
-
-        Never repeats or skips a case at a page boundary, even when several cases share a
-        timestamp. The returned iterator exposes ``cursor`` (and ``seen``) to resume from;
-        see :class:`~taptalk.UpdatedCases`.
-
-        Args:
-            since_timestamp: Unix milliseconds to start from (a saved ``cursor``).
-            page_size: cases per request, 1..100.
-            seen: a saved ``seen`` mapping, when resuming.
-        """
-
-        def fetch(since: int, limit: int) -> JSONDict:
-            return self.get_updated_cases(since_timestamp=since, limit=limit)
-
-        return UpdatedCases(fetch, since_timestamp, page_size, seen)
-
-    def update_case(
-        self,
-        *,
-        case_id: str,
-        agent_remark: Optional[str] = None,
-        is_junk: Optional[bool] = None,
-        raw: bool = False,
-    ) -> JSONDict:
-        """Updates a case's details; only the fields given are changed
-        (POST /api/integration/v1/inbox/case/update).
-
-        Args:
-            case_id: The case id.
-            agent_remark: Agent's remark for the case, may be empty.
-            is_junk: If the case is junk.
-            raw: return the whole envelope instead of raising on failure.
-
-        Returns:
-            ``data``: ``success`` (if updated successfully) and ``message``.
-
-        Raises:
-            TierError: 49900 no tier selected, 49901 the feature is not available for the
-                current tier.
-        """
-        request = _fields((("caseID", case_id), ("agentRemark", agent_remark),
-                           ("isJunk", is_junk)))
-        return self._call("onetalk_update_case", request, raw)

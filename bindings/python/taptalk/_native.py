@@ -21,24 +21,14 @@ from __future__ import annotations
 
 import ctypes
 import glob
+import json
 import os
 import sys
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 #: The ABI version this package was written for (``TT_ABI_VERSION`` in taptalk.h).
 ABI_VERSION = 1
 
-#: The eight operations, by their C names without the ``tt_`` prefix.
-OPERATIONS: Tuple[str, ...] = (
-    "powertalk_send_custom_message",
-    "powertalk_sync_contacts",
-    "sendtalk_send_whatsapp",
-    "sendtalk_get_status",
-    "onetalk_send_whatsapp",
-    "onetalk_send_whatsapp_template",
-    "onetalk_get_updated_cases",
-    "onetalk_update_case",
-)
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -104,7 +94,13 @@ class Library:
         self.client_new = cdll.tt_client_new
         self.client_free = cdll.tt_client_free
         self.string_free = cdll.tt_string_free
-        self.operations = {name: getattr(cdll, "tt_" + name) for name in OPERATIONS}
+        #: The library's operation table (``tt_operations()``): one dict per operation with
+        #: ``name``, ``export``, ``summary``, ``product``, ``method``, ``path``,
+        #: ``may_repeat`` and ``repeat_reason``.
+        self.operation_table: List[Dict[str, Any]] = operation_table(cdll)
+        #: Each operation's name to its bound C function.
+        self.operations: Dict[str, ForeignFunction] = {
+            row["name"]: getattr(cdll, row["export"]) for row in self.operation_table}
         self.call_by_name = cdll.tt_call
         self.set_log_callback = cdll.tt_set_log_callback
 
@@ -122,12 +118,12 @@ class Library:
         """Runs one operation (GIL released) and returns the envelope's bytes.
 
         With ``options`` (``{"retry": {...}}`` as JSON) it goes through ``tt_call``, which
-        takes the dotted name (``sendtalk.send_whatsapp``) and per-call options.
+        takes the same name and per-call options.
         """
         if options is None:
             return self.take_string(self.operations[operation](client, request))
-        dotted = operation.replace("_", ".", 1).encode("ascii")
-        return self.take_string(self.call_by_name(client, dotted, request, options))
+        name = operation.encode("ascii")
+        return self.take_string(self.call_by_name(client, name, request, options))
 
 
 def _bind(cdll: ctypes.CDLL) -> None:
@@ -142,14 +138,25 @@ def _bind(cdll: ctypes.CDLL) -> None:
     cdll.tt_client_free.restype = None
     cdll.tt_string_free.argtypes = [ctypes.c_void_p]
     cdll.tt_string_free.restype = None
-    for name in OPERATIONS:
-        function = getattr(cdll, "tt_" + name)
+    for row in operation_table(cdll):
+        function = getattr(cdll, row["export"])
         function.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
         function.restype = ctypes.c_void_p
     cdll.tt_call.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
     cdll.tt_call.restype = ctypes.c_void_p
     cdll.tt_set_log_callback.argtypes = [LOG_CALLBACK, ctypes.c_void_p, ctypes.c_int32]
     cdll.tt_set_log_callback.restype = None
+
+
+def operation_table(cdll: ctypes.CDLL) -> List[Dict[str, Any]]:
+    """The library's own operation table, from ``tt_operations()`` (static JSON, never
+    freed): the methods of this package are checked against it by the tests."""
+    cdll.tt_operations.argtypes = []
+    cdll.tt_operations.restype = ctypes.c_char_p
+    table = json.loads(cdll.tt_operations().decode("utf-8"))
+    if not isinstance(table, list):  # pragma: no cover - the library never does this
+        raise ImportError("taptalk: tt_operations() did not return a JSON array")
+    return table
 
 
 #: ``TtLogCallback``: (user_data, level, target, message).

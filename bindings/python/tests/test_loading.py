@@ -147,11 +147,11 @@ def test_load_from_checks_the_abi_in_process(wrong_abi_library):
 def test_every_function_has_argtypes_and_restype():
     library = _native.library()
     names = ["tt_abi_version", "tt_version", "tt_client_new", "tt_client_free",
-             "tt_string_free"] + ["tt_" + op for op in _native.OPERATIONS]
+             "tt_string_free"] + [row["export"] for row in library.operation_table]
     for name in names:
         function = getattr(library.cdll, name)
         assert function.argtypes is not None, name
-    for name in ["tt_client_new"] + ["tt_" + op for op in _native.OPERATIONS]:
+    for name in ["tt_client_new"] + [row["export"] for row in library.operation_table]:
         # Pointers we must free come back as c_void_p, never as c_char_p (which would copy
         # the string and lose the pointer).
         assert getattr(library.cdll, name).restype is ctypes.c_void_p, name

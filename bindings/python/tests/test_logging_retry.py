@@ -29,9 +29,9 @@ def test_log_lines_reach_the_taptalk_logger_without_secrets(
     records = [r for r in caplog.records if r.name == "taptalk"]
     assert [r.levelno for r in records] == [logging.INFO, logging.DEBUG]
     sent, refused = (r.getMessage() for r in records)
-    assert sent.startswith("sendtalk.send_whatsapp attempt 1/3 to 6281*******78: HTTP 200, "
+    assert sent.startswith("sendtalk_send_whatsapp attempt 1/3 to 6281*******78: HTTP 200, "
                            "status 200, ")
-    assert refused == "sendtalk.send_whatsapp refused locally: 40002 phone"
+    assert refused == "sendtalk_send_whatsapp refused locally: 40002 phone"
     for text in (sent, refused):
         for secret in (SANDBOX_KEYS["sendtalk_api_key"], "a private body", "6281212345678"):
             assert secret not in text
@@ -60,9 +60,9 @@ def test_retries_are_logged_as_warnings(sandbox: Sandbox,
     finally:
         taptalk.disable_logging()
     messages = [r.getMessage() for r in caplog.records if r.name == "taptalk"]
-    assert messages[0].startswith("sendtalk.get_status attempt 1/3: HTTP 503")
+    assert messages[0].startswith("sendtalk_get_status attempt 1/3: HTTP 503")
     assert "retrying in" in messages[0]
-    assert messages[1].startswith("sendtalk.get_status attempt 2/3: HTTP 200")
+    assert messages[1].startswith("sendtalk_get_status attempt 2/3: HTTP 200")
 
 
 def test_with_retry_overrides_the_clients_policy_per_call(sandbox: Sandbox) -> None:

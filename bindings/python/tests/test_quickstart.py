@@ -22,7 +22,9 @@ def test_quickstart_walks_the_day_against_the_sandbox():
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for line in ("Synced contacts: 2 added, 1 removed", "Sent a text message to bob",
+    for line in ("User alice is ready", "Room order-1001 (Order #1001) has 2 participants",
+                 "Auth ticket for alice's app:", "Auth ticket for customer-42:",
+                 "Synced contacts: 2 added, 1 removed", "Sent a text message to bob",
                  "Sent an image message to bob", "Queued a WhatsApp OTP to 6281*******78",
                  "Delivered after", "opened case", "1 case(s) updated", "as junk",
                  "ValidationError: status 400, code 40002, field 'phone'", "Done."):

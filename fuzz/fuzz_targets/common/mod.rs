@@ -1,4 +1,4 @@
-//! Shared by the targets: the real C exports (declared here; they link from the taptalk rlib),
+//! Shared by the targets: the real C exports (re-exported by the taptalk rlib),
 //! a client whose products all point at a closed loopback port, and envelope checks.
 #![allow(dead_code)]
 
@@ -9,46 +9,19 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use taptalk::Operation;
 
-/// The opaque `TtClient` of include/taptalk.h.
-#[repr(C)]
-pub struct TtClient {
-    _opaque: [u8; 0],
+// The real exports, linked from the taptalk rlib (each target uses some of them).
+#[allow(unused_imports)]
+pub use taptalk::c_abi::{tt_call, tt_client_free, tt_client_new, tt_string_free, TtClient};
+
+/// The operation a selector byte picks: any of the whole table (`Operation::ALL`), so an
+/// operation added to the table is fuzzed without touching the targets.
+pub fn pick(selector: u8) -> Operation {
+    Operation::ALL[usize::from(selector) % Operation::ALL.len()]
 }
 
-pub type Export = unsafe extern "C" fn(*const TtClient, *const c_char) -> *mut c_char;
-
-extern "C" {
-    pub fn tt_client_new(config_json: *const c_char, error_out: *mut *mut c_char) -> *mut TtClient;
-    pub fn tt_client_free(client: *mut TtClient);
-    pub fn tt_string_free(s: *mut c_char);
-    pub fn tt_powertalk_send_custom_message(c: *const TtClient, r: *const c_char) -> *mut c_char;
-    pub fn tt_powertalk_sync_contacts(c: *const TtClient, r: *const c_char) -> *mut c_char;
-    pub fn tt_sendtalk_send_whatsapp(c: *const TtClient, r: *const c_char) -> *mut c_char;
-    pub fn tt_sendtalk_get_status(c: *const TtClient, r: *const c_char) -> *mut c_char;
-    pub fn tt_onetalk_send_whatsapp(c: *const TtClient, r: *const c_char) -> *mut c_char;
-    pub fn tt_onetalk_send_whatsapp_template(c: *const TtClient, r: *const c_char) -> *mut c_char;
-    pub fn tt_onetalk_get_updated_cases(c: *const TtClient, r: *const c_char) -> *mut c_char;
-    pub fn tt_onetalk_update_case(c: *const TtClient, r: *const c_char) -> *mut c_char;
-    pub fn tt_call(
-        c: *const TtClient,
-        operation: *const c_char,
-        request_json: *const c_char,
-        options_json: *const c_char,
-    ) -> *mut c_char;
-}
-
-/// The C export for each operation, in `Operation::ALL` order.
-pub fn export(op: Operation) -> Export {
-    match op {
-        Operation::PowertalkSendCustomMessage => tt_powertalk_send_custom_message,
-        Operation::PowertalkSyncContacts => tt_powertalk_sync_contacts,
-        Operation::SendtalkSendWhatsapp => tt_sendtalk_send_whatsapp,
-        Operation::SendtalkGetStatus => tt_sendtalk_get_status,
-        Operation::OnetalkSendWhatsapp => tt_onetalk_send_whatsapp,
-        Operation::OnetalkSendWhatsappTemplate => tt_onetalk_send_whatsapp_template,
-        Operation::OnetalkGetUpdatedCases => tt_onetalk_get_updated_cases,
-        Operation::OnetalkUpdateCase => tt_onetalk_update_case,
-    }
+/// The C export of `op` (the library's own table of them; every operation has one).
+pub fn export(op: Operation) -> taptalk::c_abi::Export {
+    taptalk::c_abi::export(op).expect("every operation has a C export")
 }
 
 /// Every product configured, all at the discard port of this machine (nothing listens there:

@@ -1,0 +1,118 @@
+//! The one guard every export goes through: no panic crosses into C, NULL and invalid UTF-8
+//! become error envelopes, and returned strings are `CString`s only `tt_string_free` frees.
+
+use std::ffi::{c_char, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use super::TtClient;
+use crate::envelope::{Envelope, LocalCode};
+use crate::{Client, Operation};
+
+/// The body shared by every operation export.
+///
+/// # Safety
+/// As for the exports: `client` NULL or live, `request_json` NULL or NUL-terminated.
+pub(super) unsafe fn call(
+    client: *const TtClient,
+    request_json: *const c_char,
+    op: Operation,
+) -> *mut c_char {
+    // SAFETY: forwarded from the caller's guarantee.
+    unsafe {
+        with_client(client, |client| {
+            // SAFETY: the caller guarantees NULL or a NUL-terminated string.
+            let json = borrow_str(request_json, "request_json")?;
+            Ok(client.call(op, json))
+        })
+    }
+}
+
+/// Runs `body` with the client behind `client`, answering 90001 for NULL and an error
+/// envelope for a panic.
+///
+/// # Safety
+/// `client` must be NULL or a live client (the exports' contract).
+pub(super) unsafe fn with_client(
+    client: *const TtClient,
+    body: impl FnOnce(&Client) -> Result<Envelope, Envelope>,
+) -> *mut c_char {
+    guarded(|| {
+        // SAFETY: the caller guarantees NULL or a live client.
+        let Some(client) = (unsafe { client.as_ref() }) else {
+            return Envelope::local(LocalCode::InvalidArgument, "client is NULL", "");
+        };
+        body(&client.client).unwrap_or_else(|envelope| envelope)
+    })
+}
+
+/// Runs `body`, turning a panic into an error envelope so it never unwinds into C.
+pub(super) fn guarded(body: impl FnOnce() -> Envelope) -> *mut c_char {
+    let envelope = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| panic_envelope());
+    into_c_string(envelope)
+}
+
+pub(super) fn panic_envelope() -> Envelope {
+    Envelope::local(
+        LocalCode::Internal,
+        "Internal error: a panic inside taptalk was caught at the C boundary; please report it",
+        "",
+    )
+}
+
+/// # Safety
+/// `ptr` must be NULL or point to a NUL-terminated string that outlives `'a`.
+pub(super) unsafe fn borrow_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Envelope> {
+    if ptr.is_null() {
+        return Err(Envelope::local(
+            LocalCode::InvalidArgument,
+            format!("{name} is NULL"),
+            "",
+        ));
+    }
+    // SAFETY: non-NULL and NUL-terminated per the caller.
+    let bytes = unsafe { CStr::from_ptr(ptr) };
+    bytes.to_str().map_err(|e| {
+        Envelope::local(
+            LocalCode::InvalidArgument,
+            format!(
+                "{name} is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+            "",
+        )
+    })
+}
+
+pub(super) fn into_c_string(envelope: Envelope) -> *mut c_char {
+    // Envelope JSON never holds a raw NUL (JSON escapes it), so the fallback is unreachable
+    // in practice; it keeps the "never NULL" promise even so.
+    CString::new(envelope.into_json())
+        .unwrap_or_else(|_| c"{\"status\":500,\"error\":{\"code\":\"90004\",\"message\":\"Internal error\",\"field\":\"\"},\"data\":{}}".to_owned())
+        .into_raw()
+}
+
+/// # Safety
+/// `s` must be NULL or come from `into_c_string`, not yet freed.
+pub(super) unsafe fn free_c_string(s: *mut c_char) {
+    if !s.is_null() {
+        // SAFETY: s came from CString::into_raw and is freed once.
+        drop(unsafe { CString::from_raw(s) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_becomes_an_internal_error_envelope() {
+        let s = guarded(|| panic!("boom"));
+        // SAFETY: s came from this module and is freed once, here.
+        let text = unsafe { CStr::from_ptr(s) }.to_str().unwrap().to_owned();
+        unsafe { free_c_string(s) };
+        let reply: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(reply["status"], 500);
+        assert_eq!(reply["error"]["code"], "90004");
+        assert_eq!(reply["data"], serde_json::json!({}));
+    }
+}
