@@ -9,6 +9,8 @@ use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-changed=src/ffi.rs");
+    println!("cargo:rerun-if-changed=src/ffi_cursor.rs");
+    println!("cargo:rerun-if-changed=src/ffi_request.rs");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-env-changed=TAPTALK_BLESS_HEADER");
 
@@ -19,6 +21,9 @@ fn main() {
     let bindings = cbindgen::Builder::new()
         // Only the FFI module: the Rust API's constants and types stay out of the C header.
         .with_src(crate_dir.join("src").join("ffi.rs"))
+        // The case cursor and raw requests keep their exports in files of their own.
+        .with_src(crate_dir.join("src").join("ffi_cursor.rs"))
+        .with_src(crate_dir.join("src").join("ffi_request.rs"))
         .with_config(config)
         .generate()
         .expect("cbindgen could not parse src/ffi.rs");

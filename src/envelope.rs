@@ -45,11 +45,14 @@ pub enum LocalCode {
     /// A send timed out or lost its connection after the request was written: it may have
     /// been delivered. It is never retried; check before sending again.
     OutcomeUnknown,
+    /// The case cursor cannot progress: 100 or more cases share one `updatedTime` (a page
+    /// holds at most 100), or the server says `hasMore` with an empty page.
+    PagingStuck,
 }
 
 impl LocalCode {
     /// Every code, in the order of the README's table.
-    pub const ALL: [LocalCode; 16] = [
+    pub const ALL: [LocalCode; 17] = [
         LocalCode::NotConfigured,
         LocalCode::InvalidParam,
         LocalCode::InvalidArgument,
@@ -66,6 +69,7 @@ impl LocalCode {
         LocalCode::HttpStatus,
         LocalCode::ReplyTooLarge,
         LocalCode::OutcomeUnknown,
+        LocalCode::PagingStuck,
     ];
 
     /// The string in `error.code`.
@@ -87,6 +91,7 @@ impl LocalCode {
             LocalCode::HttpStatus => "91008",
             LocalCode::ReplyTooLarge => "91009",
             LocalCode::OutcomeUnknown => "91010",
+            LocalCode::PagingStuck => "92001",
         }
     }
 
@@ -108,7 +113,8 @@ impl LocalCode {
             | LocalCode::TruncatedReply
             | LocalCode::HttpStatus
             | LocalCode::ReplyTooLarge
-            | LocalCode::OutcomeUnknown => 502,
+            | LocalCode::OutcomeUnknown
+            | LocalCode::PagingStuck => 502,
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::{Client, Operation};
 /// An opaque TapTalk client. Create it with `tt_client_new`, share it freely between threads,
 /// and release it with `tt_client_free` once no call on it is running.
 pub struct TtClient {
-    client: Client,
+    pub(crate) client: Client,
 }
 
 /// The ABI version this header describes; compare with `tt_abi_version()` at run time to
@@ -426,12 +426,12 @@ unsafe fn call(client: *const TtClient, request_json: *const c_char, op: Operati
 }
 
 /// Runs `body`, turning a panic into an error envelope so it never unwinds into C.
-fn guarded(body: impl FnOnce() -> Envelope) -> *mut c_char {
+pub(crate) fn guarded(body: impl FnOnce() -> Envelope) -> *mut c_char {
     let envelope = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| panic_envelope());
     into_c_string(envelope)
 }
 
-fn panic_envelope() -> Envelope {
+pub(crate) fn panic_envelope() -> Envelope {
     Envelope::local(
         LocalCode::Internal,
         "Internal error: a panic inside taptalk was caught at the C boundary; please report it",
@@ -441,7 +441,7 @@ fn panic_envelope() -> Envelope {
 
 /// # Safety
 /// `ptr` must be NULL or point to a NUL-terminated string that outlives `'a`.
-unsafe fn borrow_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Envelope> {
+pub(crate) unsafe fn borrow_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Envelope> {
     if ptr.is_null() {
         return Err(Envelope::local(
             LocalCode::InvalidArgument,
@@ -463,7 +463,7 @@ unsafe fn borrow_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Enve
     })
 }
 
-fn into_c_string(envelope: Envelope) -> *mut c_char {
+pub(crate) fn into_c_string(envelope: Envelope) -> *mut c_char {
     // Envelope JSON never holds a raw NUL (JSON escapes it), so the fallback is unreachable
     // in practice; it keeps the "never NULL" promise even so.
     CString::new(envelope.into_json())
@@ -473,7 +473,7 @@ fn into_c_string(envelope: Envelope) -> *mut c_char {
 
 /// # Safety
 /// `s` must be NULL or come from `into_c_string`, not yet freed.
-unsafe fn free_c_string(s: *mut c_char) {
+pub(crate) unsafe fn free_c_string(s: *mut c_char) {
     if !s.is_null() {
         // SAFETY: s came from CString::into_raw and is freed once.
         drop(unsafe { CString::from_raw(s) });
