@@ -66,10 +66,9 @@ impl Reading {
 /// Not for concurrent use (the C layer serialises calls on one cursor).
 #[derive(Debug)]
 pub struct CaseCursor {
-    /// Every case updated before this time has been delivered.
+    /// Every case updated before this time has been delivered ("strictly after S" is
+    /// "at or after S + 1": times are whole milliseconds).
     frontier: i64,
-    /// Fresh start: the cases at `frontier` itself count as delivered ("strictly after").
-    exclusive: bool,
     /// Delivered cases updated at or after `frontier`: id -> newest updatedTime delivered.
     seen: HashMap<String, i64>,
     page_size: u32,
@@ -171,8 +170,11 @@ impl CaseCursor {
             }
         };
         let mut cursor = CaseCursor {
-            frontier,
-            exclusive: seen.is_empty(),
+            frontier: if seen.is_empty() {
+                frontier.saturating_add(1)
+            } else {
+                frontier
+            },
             seen,
             page_size,
             reading,
@@ -189,9 +191,9 @@ impl CaseCursor {
     /// "page_size", "reading"}`. Cases fetched but not handed out yet are not in it, so a
     /// resumed cursor fetches them again; nothing handed out is in it twice.
     pub fn state(&self) -> Value {
-        let (since, seen) = if !self.exclusive && self.seen.is_empty() {
-            // "At or after F, none seen" is "strictly after F - 1": the only form of an
-            // empty `seen` that from_json reads back.
+        let (since, seen) = if self.seen.is_empty() {
+            // "At or after F, none seen" is "strictly after F - 1", the meaning from_json
+            // gives an empty `seen`.
             ((self.frontier - 1).max(0), Map::new())
         } else {
             let seen = self.seen.iter().map(|(k, &t)| (k.clone(), json!(t)));
@@ -207,19 +209,13 @@ impl CaseCursor {
 
     /// The `get_updated_cases` request to send next: `{"since_timestamp", "limit"}`.
     pub fn request(&self) -> Value {
-        let since = match (self.exclusive, self.reading) {
-            // Strictly after F, asked of a server that reads "at or after".
-            (true, Reading::AtOrAfter) => self.frontier.saturating_add(1),
-            (true, _) | (false, Reading::AtOrAfter) => self.frontier,
+        let since = match self.reading {
+            Reading::AtOrAfter => self.frontier,
             // At or after F under either reading (the older extras are dropped).
-            (false, _) => (self.frontier - 1).max(0),
+            Reading::Auto | Reading::After => (self.frontier - 1).max(0),
         };
         // Cases already delivered at the frontier come back first; ask for room for them.
-        let repeats = if self.exclusive {
-            0
-        } else {
-            self.seen.values().filter(|&&t| t == self.frontier).count()
-        };
+        let repeats = self.seen.values().filter(|&&t| t == self.frontier).count();
         let limit = if self.grow {
             MAX_PAGE
         } else {
@@ -360,7 +356,7 @@ impl CaseCursor {
         let mut fresh: VecDeque<(String, i64, Value)> = VecDeque::new();
         let mut in_page: HashMap<&str, i64> = HashMap::new();
         for (id, time, _) in &cases {
-            if *time < self.frontier || self.exclusive && *time == self.frontier {
+            if *time < self.frontier {
                 continue;
             }
             if self.seen.get(id).is_some_and(|&t| t >= *time) {
@@ -386,10 +382,20 @@ impl CaseCursor {
                 self.grow = limit < u64::from(MAX_PAGE);
                 return Ok(Accepted::AskAgain);
             }
+            let at_frontier = cases.iter().any(|(_, t, _)| *t == self.frontier);
+            if at_frontier && cases.len() as u64 != limit {
+                // A full-size request came back with nothing new, and not exactly full: a
+                // server with more cases at the frontier would have filled it, and one that
+                // sends more than asked keeps groups whole. Either way the group at the
+                // frontier is complete, so go strictly past it.
+                self.advance(self.frontier.saturating_add(1));
+                self.grow = false;
+                return Ok(Accepted::AskAgain);
+            }
             return Err(self.stuck(cases.len()));
         }
-        // The next page starts at the same frontier: the group there filled this one.
-        self.grow = more && !advances;
+        // The next page starts where this one did: the group there filled this one.
+        self.grow = more && !advances && !learnt;
         self.more = more;
         self.page_end = end;
         self.buffer = fresh;
@@ -423,7 +429,6 @@ impl CaseCursor {
 
     fn advance(&mut self, to: i64) {
         self.frontier = to;
-        self.exclusive = false;
         self.prune();
     }
 
