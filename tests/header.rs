@@ -24,6 +24,7 @@ fn every_export_has_a_doc_comment_in_the_header() {
             "const char *tt_",
             "uint32_t tt_",
             "TtClient *tt_",
+            "TtCaseCursor *tt_",
             "void tt_",
             "char *tt_",
         ]
