@@ -79,7 +79,7 @@ pub struct CaseCursor {
     page_end: i64,
     /// The last page's `hasMore`.
     more: bool,
-    /// The next request asks for a full page of 100: a group fills the one asked for.
+    /// The next request asks for a full page of 100: the last one brought nothing new.
     grow: bool,
 }
 
@@ -375,27 +375,27 @@ impl CaseCursor {
             }
         }
         let last = cases.iter().map(|(_, t, _)| *t).max();
-        let end = last.map_or(self.frontier, |t| t.max(self.frontier));
+        // A page that says hasMore yet holds more or fewer cases than asked for was ended at a
+        // group boundary by the server (one with more cases at its last time would have filled
+        // the page, and only one that keeps groups whole sends more than asked): that group is
+        // complete, so the frontier can go strictly past it.
+        let complete = more && cases.len() as u64 != limit;
+        let end = match last {
+            None => self.frontier,
+            Some(t) if complete => t.saturating_add(1).max(self.frontier),
+            Some(t) => t.max(self.frontier),
+        };
         let advances = end > self.frontier;
         if more && fresh.is_empty() && !advances {
             if limit < u64::from(MAX_PAGE) || learnt {
-                self.grow = limit < u64::from(MAX_PAGE);
-                return Ok(Accepted::AskAgain);
-            }
-            let at_frontier = cases.iter().any(|(_, t, _)| *t == self.frontier);
-            if at_frontier && cases.len() as u64 != limit {
-                // A full-size request came back with nothing new, and not exactly full: a
-                // server with more cases at the frontier would have filled it, and one that
-                // sends more than asked keeps groups whole. Either way the group at the
-                // frontier is complete, so go strictly past it.
-                self.advance(self.frontier.saturating_add(1));
-                self.grow = false;
+                // Once the reading is learnt the next request differs anyway.
+                self.grow = !learnt;
                 return Ok(Accepted::AskAgain);
             }
             return Err(self.stuck(cases.len()));
         }
-        // The next page starts where this one did: the group there filled this one.
-        self.grow = more && !advances && !learnt;
+        // Room for the cases seen again at the frontier is made by `request` itself.
+        self.grow = false;
         self.more = more;
         self.page_end = end;
         self.buffer = fresh;

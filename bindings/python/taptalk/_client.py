@@ -6,7 +6,8 @@ import ctypes
 import json
 import threading
 from dataclasses import dataclass
-from typing import (Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union)
+from typing import (Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple,
+                    Union)
 
 from . import _native
 from ._pagination import UpdatedCases
@@ -189,13 +190,18 @@ class Client:
         body = json.dumps(request, separators=(",", ":")).encode("ascii")
         options = (None if retry is None else
                    json.dumps({"retry": dict(retry)}, separators=(",", ":")).encode("ascii"))
+        return self._native(lambda handle: self._library.call(operation, handle, body, options))
+
+    def _native(self, call: Callable[[int], bytes]) -> Envelope:
+        """Runs ``call(handle)`` (a native call answering an envelope's bytes) while
+        :meth:`close` cannot free the handle, and decodes the envelope."""
         with self._lock:
             if self._closing or self._handle is None:
                 raise ClientClosedError("the client is closed", status=400)
             self._in_flight += 1
             handle = self._handle
         try:
-            reply = self._library.call(operation, handle, body, options)
+            reply = call(handle)
         finally:
             with self._lock:
                 self._in_flight -= 1
@@ -206,6 +212,57 @@ class Client:
             raise TapTalkError("the library returned something other than an envelope",
                                status=500, code="90004")
         return envelope
+
+    # -- raw requests ----------------------------------------------------------------------
+
+    def request(self, product: str, method: str, path: str, *,
+                body: Any = None, query: Optional[Mapping[str, Any]] = None,
+                safe_to_repeat: bool = False, retry: Optional[Mapping[str, int]] = None,
+                raw: bool = False) -> JSONDict:
+        """Calls an endpoint this package has no method for yet, with everything a method
+        gets (the product's key header, timeouts, size cap, no redirects, the envelope
+        check, retries, logging)::
+
+            client.request("sendtalk", "POST", "/api/v1/message/check_whatsapp_phone",
+                           body={"phone": "6281212345678"})
+            client.request("onetalk", "GET", "/api/integration/v1/inbox/case/get_updated_list",
+                           query={"since_timestamp": 0, "limit": 10})
+
+        Args:
+            product: "powertalk", "sendtalk" or "onetalk".
+            method: "GET" or "POST".
+            path: a path under the product's base URL. Anything that could reach another
+                host or climb out of it (a URL, ``//``, ``..``, ``?``, control characters,
+                ...) raises :class:`ValidationError` (field ``"path"``) before sending.
+            body: the JSON body of a POST (default ``{}``).
+            query: the query values of a GET: strings, numbers and booleans (None left out).
+            safe_to_repeat: a POST is treated as a send and never repeated once it may have
+                been written; True lets it be retried like a read (only for an endpoint
+                where doing it twice is harmless).
+            retry: retry keys for this call only, as for :meth:`call`.
+            raw: return the whole envelope instead of raising on failure.
+        """
+        verb = method.upper()
+        if verb == "GET" and body is not None:
+            raise TypeError("a GET has no body; give query=... instead")
+        if verb == "POST" and query is not None:
+            raise TypeError("a POST has no query; give body=... instead")
+        payload = body if verb == "POST" else query
+        encoded = (None if payload is None else
+                   json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+        options: JSONDict = {}
+        if safe_to_repeat:
+            options["safe_to_repeat"] = True
+        if retry is not None:
+            options["retry"] = dict(retry)
+        options_json = json.dumps(options).encode("ascii") if options else None
+        library = self._library
+        envelope = self._native(lambda handle: library.take_string(library.request(
+            handle, product.encode("utf-8"), method.encode("utf-8"), path.encode("utf-8"),
+            encoded, options_json)))
+        if raw:
+            return envelope
+        return _data_or_raise(envelope)
 
 
 class RetryingClient:
@@ -589,10 +646,10 @@ class OneTalk(_Product):
             seen: a saved ``seen`` mapping, when resuming.
         """
 
-        def fetch(since: int, limit: int) -> JSONDict:
-            return self.get_updated_cases(since_timestamp=since, limit=limit)
-
-        return UpdatedCases(fetch, since_timestamp, page_size, seen)
+        client = self._client
+        if isinstance(client, RetryingClient):  # the cursor fetches with the client's own policy
+            client = client._client
+        return UpdatedCases(None, since_timestamp, page_size, seen, client=client)
 
     def update_case(
         self,

@@ -107,6 +107,14 @@ class Library:
         self.operations = {name: getattr(cdll, "tt_" + name) for name in OPERATIONS}
         self.call_by_name = cdll.tt_call
         self.set_log_callback = cdll.tt_set_log_callback
+        _bind_request_and_cursor(cdll)
+        self.request = cdll.tt_request
+        self.cursor_new = cdll.tt_case_cursor_new
+        self.cursor_free = cdll.tt_case_cursor_free
+        self.cursor_next_case = cdll.tt_case_cursor_next_case
+        self.cursor_state = cdll.tt_case_cursor_state
+        self.cursor_request = cdll.tt_case_cursor_request
+        self.cursor_feed = cdll.tt_case_cursor_feed
 
     def take_string(self, pointer: Optional[int]) -> bytes:
         """Copies a string returned by the library and frees it, whatever happens."""
@@ -150,6 +158,25 @@ def _bind(cdll: ctypes.CDLL) -> None:
     cdll.tt_call.restype = ctypes.c_void_p
     cdll.tt_set_log_callback.argtypes = [LOG_CALLBACK, ctypes.c_void_p, ctypes.c_int32]
     cdll.tt_set_log_callback.restype = None
+
+
+def _bind_request_and_cursor(cdll: ctypes.CDLL) -> None:
+    """Raw requests (``tt_request``) and the case cursor (``tt_case_cursor_*``)."""
+    text, pointer = ctypes.c_char_p, ctypes.c_void_p
+    cdll.tt_request.argtypes = [pointer, text, text, text, text, text]
+    cdll.tt_request.restype = pointer
+    cdll.tt_case_cursor_new.argtypes = [text, ctypes.POINTER(pointer)]
+    cdll.tt_case_cursor_new.restype = pointer
+    cdll.tt_case_cursor_free.argtypes = [pointer]
+    cdll.tt_case_cursor_free.restype = None
+    for name in ("tt_case_cursor_next_case", "tt_case_cursor_next_page"):
+        getattr(cdll, name).argtypes = [pointer, pointer]
+        getattr(cdll, name).restype = pointer
+    for name in ("tt_case_cursor_state", "tt_case_cursor_request"):
+        getattr(cdll, name).argtypes = [pointer]
+        getattr(cdll, name).restype = pointer
+    cdll.tt_case_cursor_feed.argtypes = [pointer, text]
+    cdll.tt_case_cursor_feed.restype = pointer
 
 
 #: ``TtLogCallback``: (user_data, level, target, message).
