@@ -11,7 +11,8 @@ from typing import (Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequ
 
 from . import _native
 from ._pagination import UpdatedCases
-from .errors import ClientClosedError, ConfigError, TapTalkError, error_from_envelope
+from .errors import (ClientClosedError, ConfigError, TapTalkError, ValidationError,
+                     error_from_envelope)
 
 __all__ = ["Client", "PowerTalk", "SendTalk", "OneTalk", "Contact", "Envelope", "JSONDict"]
 
@@ -242,6 +243,11 @@ class Client:
             retry: retry keys for this call only, as for :meth:`call`.
             raw: return the whole envelope instead of raising on failure.
         """
+        for name, text in (("product", product), ("method", method), ("path", path)):
+            if "\x00" in text:
+                # A C string ends at NUL: the rest would silently be dropped.
+                raise ValidationError(f"The {name} contains a NUL character", status=400,
+                                      code="40002", field=name)
         verb = method.upper()
         if verb == "GET" and body is not None:
             raise TypeError("a GET has no body; give query=... instead")
