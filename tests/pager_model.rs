@@ -456,3 +456,53 @@ fn random_servers_pages_updates_and_restarts_keep_every_case_exactly_once() {
         }
     }
 }
+
+#[test]
+fn hostile_pages_never_panic_loop_or_deliver_one_case_twice_at_one_time() {
+    let odd_times = [i64::MIN, -1, 0, 1, 5, 6, 7, i64::MAX - 1, i64::MAX];
+    for seed in 0..500u64 {
+        let mut rng = Lcg(seed);
+        let mut c = cursor(json!({"since_timestamp": rng.below(8), "page_size": 1 + rng.below(5)}));
+        let mut delivered = HashSet::new();
+        for _ in 0..20 {
+            let cases: Vec<Value> = (0..rng.below(6))
+                .map(|_| {
+                    let id = match rng.below(5) {
+                        0 => json!(rng.below(3)),
+                        1 => json!(null),
+                        _ => json!(format!("c{}", rng.below(4))),
+                    };
+                    let time = match rng.below(6) {
+                        0 => json!("7"),
+                        1 => json!(1.5),
+                        _ => json!(odd_times[rng.below(odd_times.len() as u64) as usize]),
+                    };
+                    json!({"id": id, "updatedTime": time})
+                })
+                .collect();
+            let data = match rng.below(8) {
+                0 => json!({"cases": "x", "hasMore": true}),
+                1 => json!({"hasMore": true}),
+                _ => json!({"cases": cases, "hasMore": rng.below(2) == 0, "lastTimestamp": "?"}),
+            };
+            let body = json!({"status": 200, "error": {"code": "", "message": "", "field": ""}, "data": data});
+            let fed = c.feed(&Envelope::from_server_body(&body.to_string()).unwrap());
+            assert!(
+                fed.is_success() || ["91006", "92001"].contains(&fed.code()),
+                "seed {seed}: {fed}"
+            );
+            while let Some(case) = c.take() {
+                let pair = (
+                    case["id"].to_string(),
+                    case["updatedTime"].as_i64().unwrap(),
+                );
+                assert!(
+                    delivered.insert(pair.clone()),
+                    "seed {seed}: {pair:?} twice"
+                );
+            }
+            // The state always reads back.
+            CaseCursor::from_json(&c.state().to_string()).unwrap();
+        }
+    }
+}
