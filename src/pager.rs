@@ -23,9 +23,12 @@
 //! reading, and a bit more under the other (those extra cases are older than `F`, hence
 //! dropped, and prove the reading, after which it asks for `F` itself). A page that ends
 //! inside a group of cases sharing one time is harmless: the frontier moves only to the
-//! page's last time, and the cases already delivered there are skipped when they come again.
-//! When a whole page is spent on such a group, the next request asks for 100 (the API's
-//! limit); when even 100 cannot get past it, the cursor stops with code 92001.
+//! page's last time, and the cases already delivered there are skipped when they come again
+//! (each request asks for room for them on top of the page size, up to 100, the API's
+//! limit). A page that says `hasMore` with more or fewer cases than asked was ended at a group
+//! boundary, so its last group is complete and the frontier goes strictly past it. A page
+//! that brings nothing new makes the next request ask for 100; when even 100 cannot get
+//! past one `updatedTime`, the cursor stops with code 92001.
 //!
 //! A case updated again while paging comes back with its newer `updatedTime` and is
 //! delivered again, as an update; the same `(id, updatedTime)` is never delivered twice.
