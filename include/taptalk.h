@@ -389,7 +389,7 @@ char *tt_case_cursor_feed(TtCaseCursor *cursor,
 // \param path          a path under the product's base URL, e.g.
 //                      "/api/v1/message/check_whatsapp_phone". Refused (40002, field
 //                      "path"): anything not starting with '/', "//", '?', '#', '\',
-//                      "." or ".." segments (also percent-encoded), encoded '/' or '\',
+//                      "." or ".." segments (also percent-encoded), encoded '/', '\' or '%',
 //                      control, space or non-ASCII characters.
 // \param json          POST: the JSON body, sent as written (NULL sends {}). GET: a flat
 //                      JSON object of string/number/boolean query values, percent-encoded

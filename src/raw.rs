@@ -12,7 +12,7 @@
 //!
 //! The path is checked so that the key can only ever go to the configured host: it must be
 //! a plain absolute path (no scheme, host, `//`, `?`, `#`, backslash, `.`/`..` segments even
-//! when percent-encoded, encoded slashes, control or non-ASCII characters). A GET is a read
+//! when percent-encoded, encoded slashes or `%`, control or non-ASCII characters). A GET is a read
 //! and is retried like one; a POST is treated as a send (never repeated once it may have
 //! been written) unless the call's options say `"safe_to_repeat": true`.
 
@@ -188,6 +188,8 @@ pub(crate) fn check_path(path: &str) -> Result<(), Envelope> {
                     Some(b'/' | b'\\') => {
                         return refuse("it contains a percent-encoded '/' or '\\'")
                     }
+                    // A server that decodes twice would see "%2e%2e" in "%252e%252e" as "..".
+                    Some(b'%') => return refuse("it contains a percent-encoded '%'"),
                     Some(_) => i += 3,
                 }
                 continue;
@@ -327,6 +329,7 @@ mod tests {
             "/a%zz",
             "/a%2",
             "/a<b>",
+            "/a/%252e%252e/b",
         ] {
             let refused = check_path(bad).unwrap_err();
             assert_eq!(refused.code(), "40002", "{bad:?}");

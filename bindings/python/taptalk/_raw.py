@@ -64,7 +64,7 @@ class RawRequests:
         options_json = json.dumps(options).encode("ascii") if options else None
         library = self._library
         envelope = self._native(lambda handle: library.take_string(library.request(
-            handle, product.encode("utf-8"), method.encode("utf-8"), path.encode("utf-8"),
+            handle, product.encode("utf-8"), verb.encode("utf-8"), path.encode("utf-8"),
             encoded, options_json)))
         if raw:
             return envelope
