@@ -108,6 +108,10 @@ enum TtErr
   // 91010, status 502: outcome unknown: a send timed out or lost its connection after it
   // was written. It may have been delivered and was not retried; check before sending again.
   TT_ERR_OUTCOME_UNKNOWN = 91010,
+  // 92001, status 502: the case cursor cannot progress: 100 or more cases share one
+  // updatedTime (a page holds at most 100), or the server says hasMore with an empty page.
+  // Nothing was skipped or repeated; data.state is where the cursor stands.
+  TT_ERR_PAGING_STUCK = 92001,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -116,6 +120,11 @@ typedef enum TtErr TtErr;
 typedef int32_t TtErr;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+// An opaque cursor over OneTalk's updated cases. Create it with `tt_case_cursor_new`,
+// release it with `tt_case_cursor_free`. Calls on one cursor from several threads are
+// safe but run one at a time; a cursor is meant for one consumer.
+typedef struct TtCaseCursor TtCaseCursor;
 
 // An opaque TapTalk client. Create it with `tt_client_new`, share it freely between threads,
 // and release it with `tt_client_free` once no call on it is running.
@@ -211,6 +220,88 @@ char *tt_call(const TtClient *client,
 // Ownership: the string is static; never free it.
 // Threading: may be called from any thread at any time.
 const char *tt_operations(void);
+
+// Creates a cursor over every OneTalk case created or updated since a time, delivered
+// exactly once whatever the server means by since_timestamp and wherever it ends a page.
+//
+// \param options_json  {"since_timestamp": <Unix ms>, "page_size": 1..100 (default 100),
+//                      "seen": {"<case id>": <updatedTime>, ...}, "reading": "auto"}, or
+//                      a state saved from tt_case_cursor_state. Without "seen": cases
+//                      updated strictly after since_timestamp; with it: at or after,
+//                      except those seen. page_size is a hint: a larger page (up to 100) is
+//                      asked for when cases sharing one time fill a page. "reading"
+//                      ("auto", "after", "at_or_after") says what the server means by
+//                      since_timestamp; leave it "auto" unless you know.
+// \param error_out     NULL, or receives NULL on success and an error envelope (40002
+//                      naming the option, 90001, 90002) on failure; free it with
+//                      tt_string_free.
+// \return a cursor to release with tt_case_cursor_free, or NULL on failure. It holds no
+//         client: each call that fetches takes one, so it may outlive any client.
+//
+// # Safety
+// `options_json` must be NULL or NUL-terminated; `error_out` NULL or writable.
+TtCaseCursor *tt_case_cursor_new(const char *options_json,
+                                 char **error_out);
+
+// Releases a cursor. NULL is ignored. Must not race with a call on the same cursor.
+//
+// # Safety
+// `cursor` must be NULL or a cursor from `tt_case_cursor_new`, not yet freed.
+void tt_case_cursor_free(TtCaseCursor *cursor);
+
+// Fetches and answers the next page of cases not delivered yet, making as many requests
+// (GET /api/integration/v1/inbox/case/get_updated_list) as it takes to find one or to learn
+// there is none.
+//
+// \return an envelope; on success data is {"cases": [...], "hasMore": bool,
+//         "requests": <requests made>, "state": {...}}. Save "state" after handling the
+//         cases to resume there. hasMore false: caught up for now (a later call polls
+//         again). A failed request answers its envelope and leaves the cursor unchanged;
+//         92001 when 100 or more cases share one updatedTime (nothing skipped or
+//         repeated; data.state is where it stands). `client` may be NULL only while cases
+//         fed with tt_case_cursor_feed are buffered.
+//
+// # Safety
+// `cursor` NULL or live; `client` NULL or a live client.
+char *tt_case_cursor_next_page(TtCaseCursor *cursor,
+                               const TtClient *client);
+
+// Answers the next case not delivered yet, fetching a page when none is buffered.
+//
+// \return an envelope; on success data is {"case": {...} or null, "hasMore": bool,
+//         "requests": <requests made>}. null: caught up for now. Errors as for
+//         tt_case_cursor_next_page. `client` may be NULL while cases are buffered.
+//
+// # Safety
+// `cursor` NULL or live; `client` NULL or a live client.
+char *tt_case_cursor_next_case(TtCaseCursor *cursor,
+                               const TtClient *client);
+
+// Answers where the cursor stands: data is options for tt_case_cursor_new that resume
+// right after the last case handed out ({"since_timestamp", "seen", "page_size",
+// "reading"}). Save it with what you did with the cases.
+//
+// # Safety
+// `cursor` NULL or live.
+char *tt_case_cursor_state(const TtCaseCursor *cursor);
+
+// For callers that fetch pages themselves: answers the get_updated_cases request to send
+// next, data {"since_timestamp", "limit"}. Send it, then pass the reply to
+// tt_case_cursor_feed.
+//
+// # Safety
+// `cursor` NULL or live.
+char *tt_case_cursor_request(const TtCaseCursor *cursor);
+
+// For callers that fetch pages themselves: takes the whole envelope answered to
+// tt_case_cursor_request. Answers data {"buffered": <new cases>, "hasMore": bool}; the cases
+// then come from tt_case_cursor_next_case / next_page with a NULL client. An error reply is
+// answered back unchanged and changes nothing; 92001 as for next_page.
+//
+// # Safety
+// `cursor` NULL or live; `reply_json` NULL or NUL-terminated.
+char *tt_case_cursor_feed(TtCaseCursor *cursor,
+                          const char *reply_json);
 
 // Installs a process-wide log callback for lines at `max_level` and more severe, or
 // removes it when `callback` is NULL (logging is off by default).
@@ -447,6 +538,36 @@ char *tt_onetalk_request_user_auth_ticket(const TtClient *client,
 // `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
 char *tt_onetalk_sync_user_contact(const TtClient *client,
                                    const char *request_json);
+
+// Sends a request to an endpoint the library has no operation for, with everything an
+// operation gets: the product's key header, timeouts, the size cap, no redirects, the
+// envelope check, retries and log lines without keys.
+//
+// \param product       "powertalk", "sendtalk" or "onetalk" (must be configured).
+// \param method        "GET" or "POST".
+// \param path          a path under the product's base URL, e.g.
+//                      "/api/v1/message/check_whatsapp_phone". Refused (40002, field
+//                      "path"): anything not starting with '/', "//", '?', '#', '\',
+//                      "." or ".." segments (also percent-encoded), encoded '/', '\' or '%',
+//                      control, space or non-ASCII characters.
+// \param json          POST: the JSON body, sent as written (NULL sends {}). GET: a flat
+//                      JSON object of string/number/boolean query values, percent-encoded
+//                      in key order (NULL: no query). Invalid JSON answers 90002.
+// \param options_json  NULL or tt_call's options plus "safe_to_repeat":
+//                      {"retry": {...}, "safe_to_repeat": true}. A GET is retried like a
+//                      read; a POST like a send (never repeated once it may have been
+//                      written; 91010 when its outcome is unknown) unless safe_to_repeat.
+// \return an envelope string, never NULL: the server's reply unchanged or a local error.
+// Threading: safe to call concurrently on one client.
+//
+// # Safety
+// `client` must be NULL or a live client; the strings NULL or NUL-terminated.
+char *tt_request(const TtClient *client,
+                 const char *product,
+                 const char *method,
+                 const char *path,
+                 const char *json,
+                 const char *options_json);
 
 #ifdef __cplusplus
 }  // extern "C"

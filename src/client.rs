@@ -158,13 +158,17 @@ impl Client {
             .filter(|_| log::enabled(level::ERROR))
             .map(log::mask_phone);
         let wire = wire_request(op, credentials, map);
-        self.attempts(op, &wire, retry, phone.as_deref())
+        let kind = CallKind {
+            name: op.name(),
+            sends: op.is_send(),
+        };
+        self.attempts(&kind, &wire, retry, phone.as_deref())
     }
 
     /// Sends `wire`, repeating it while the policy and the rules allow.
-    fn attempts(
+    pub(crate) fn attempts(
         &self,
-        op: Operation,
+        op: &CallKind,
         wire: &WireRequest,
         policy: &RetryPolicy,
         phone: Option<&str>,
@@ -210,11 +214,24 @@ impl Client {
             Product::OneTalk => self.onetalk.as_ref(),
         }
     }
+
+    /// A configured product's base URL and auth header value (for raw requests).
+    pub(crate) fn endpoint(&self, product: Product) -> Option<(&str, &HeaderValue)> {
+        self.credentials(product)
+            .map(|c| (c.base_url.as_str(), &c.auth_value))
+    }
+}
+
+/// What the retry loop and the log lines need to know about a call: its name in log lines,
+/// and whether it must never be repeated once written (a send).
+pub(crate) struct CallKind<'a> {
+    pub name: &'a str,
+    pub sends: bool,
 }
 
 /// Whether repeating this attempt is safe and may help.
-fn may_repeat(op: Operation, attempt: &Attempt) -> bool {
-    let idempotent = op.may_repeat();
+fn may_repeat(op: &CallKind, attempt: &Attempt) -> bool {
+    let idempotent = !op.sends;
     match attempt.delivery {
         // Nothing reached the server: safe for every operation.
         Delivery::NotSent => true,
@@ -233,9 +250,9 @@ fn may_repeat(op: Operation, attempt: &Attempt) -> bool {
 
 /// The envelope a call ends with: a send whose outcome is unknown says so; a local failure
 /// after several attempts says how many.
-fn finish(op: Operation, attempt: Attempt, attempts: u32) -> Envelope {
+fn finish(op: &CallKind, attempt: Attempt, attempts: u32) -> Envelope {
     let cause = attempt.envelope;
-    if op.is_send() && attempt.delivery == Delivery::Unknown {
+    if op.sends && attempt.delivery == Delivery::Unknown {
         let message = format!(
             "Outcome unknown: {}. The message may have been sent, so it was not retried; check before sending again (SendTalk: keep the request and ask get_status if you have an id)",
             cause.message().trim_end_matches('.')
@@ -260,7 +277,7 @@ fn finish(op: Operation, attempt: Attempt, attempts: u32) -> Envelope {
 }
 
 fn log_attempt(
-    op: Operation,
+    op: &CallKind,
     number: u32,
     max: u32,
     phone: Option<&str>,
@@ -289,7 +306,7 @@ fn log_attempt(
         });
         format!(
             "{} attempt {number}/{max}{to}: {http}, {outcome}, {:.1} ms{next}",
-            op.name(),
+            op.name,
             took.as_secs_f64() * 1000.0
         )
     });

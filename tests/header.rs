@@ -54,6 +54,14 @@ fn every_export_has_a_doc_comment_in_the_header() {
         "tt_call",
         "tt_operations",
         "tt_set_log_callback",
+        "tt_request",
+        "tt_case_cursor_new",
+        "tt_case_cursor_free",
+        "tt_case_cursor_next_page",
+        "tt_case_cursor_next_case",
+        "tt_case_cursor_state",
+        "tt_case_cursor_request",
+        "tt_case_cursor_feed",
     ];
     assert_eq!(
         declarations.len(),

@@ -73,7 +73,11 @@ const ENDPOINTS: &[(&str, &str, &str)] = &[
         "inject a fault (or an array of them)",
     ),
     ("GET", "/_sandbox/settings", "runtime settings"),
-    ("POST", "/_sandbox/settings", "change runtime settings"),
+    (
+        "POST",
+        "/_sandbox/settings",
+        "change runtime settings (e.g. onetalk_since_reading: after|at_or_after, onetalk_page_edge: keep_groups|split_groups)",
+    ),
     (
         "GET",
         "/_sandbox/clock",
@@ -297,6 +301,11 @@ pub fn apply_settings(shared: &Shared, input: &Value) -> Result<Value, Refusal> 
                 Some(n) if n >= 1 => next.powertalk_max_body_chars = n as usize,
                 _ => return refuse(key, "powertalk_max_body_chars must be at least 1"),
             },
+            "onetalk_since_reading" | "onetalk_page_edge" => {
+                if let Err(message) = next.onetalk_paging.set(key, value) {
+                    return refuse(key, message);
+                }
+            }
             _ => return refuse(key, "unknown setting"),
         }
     }

@@ -134,21 +134,30 @@ impl OneTalkStore {
         id
     }
 
-    /// One page of cases updated after `since`, oldest first.
+    /// One page of cases updated after `since` (or at or after it, under
+    /// `Paging::at_or_after`), oldest first.
     ///
-    /// The cursor is a bare timestamp, so a page never ends inside a group of
+    /// With `keep_groups` (the default) a page never ends inside a group of
     /// cases sharing one `updatedTime`: following `lastTimestamp` (strictly
-    /// newer) then sees every case exactly once. A single group larger than
-    /// `limit` is returned whole, the only way to make progress past it.
-    fn updated_page(&self, since: i64, limit: usize) -> (Vec<&Case>, bool) {
+    /// newer) then sees every case exactly once, and a single group larger
+    /// than `limit` is returned whole. With `split_groups` the limit is a hard
+    /// cap and a page may end inside a group, as a plain SQL `LIMIT` would.
+    fn updated_page(&self, since: i64, limit: usize, paging: Paging) -> (Vec<&Case>, bool) {
         let mut list: Vec<&Case> = self
             .cases
             .iter()
-            .filter(|c| c.updated_ms as i64 > since)
+            .filter(|c| {
+                let t = c.updated_ms as i64;
+                t > since || paging.at_or_after && t == since
+            })
             .collect();
         list.sort_by_key(|c| (c.updated_ms, c.seq));
         if list.len() <= limit {
             return (list, false);
+        }
+        if paging.split_groups {
+            list.truncate(limit);
+            return (list, true);
         }
         let cut_at = list[limit].updated_ms;
         let mut end = limit;
@@ -161,6 +170,49 @@ impl OneTalkStore {
         let has_more = end < list.len();
         list.truncate(end);
         (list, has_more)
+    }
+}
+
+/// How `get_updated_list` pages: the two things the vendor leaves open, chosen by the
+/// `onetalk_since_reading` and `onetalk_page_edge` settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Paging {
+    /// `since_timestamp` means "updated at or after" instead of "strictly after".
+    pub at_or_after: bool,
+    /// A page stops at `limit` even inside a group sharing one `updatedTime`.
+    pub split_groups: bool,
+}
+
+impl Paging {
+    pub fn reading_name(self) -> &'static str {
+        if self.at_or_after {
+            "at_or_after"
+        } else {
+            "after"
+        }
+    }
+
+    pub fn edge_name(self) -> &'static str {
+        if self.split_groups {
+            "split_groups"
+        } else {
+            "keep_groups"
+        }
+    }
+
+    /// Applies one of the two settings; `Err` says what the value must be.
+    pub fn set(&mut self, key: &str, value: &Value) -> Result<(), &'static str> {
+        match (key, value.as_str()) {
+            ("onetalk_since_reading", Some("after")) => self.at_or_after = false,
+            ("onetalk_since_reading", Some("at_or_after")) => self.at_or_after = true,
+            ("onetalk_since_reading", _) => {
+                return Err("onetalk_since_reading must be \"after\" or \"at_or_after\"")
+            }
+            ("onetalk_page_edge", Some("keep_groups")) => self.split_groups = false,
+            ("onetalk_page_edge", Some("split_groups")) => self.split_groups = true,
+            _ => return Err("onetalk_page_edge must be \"keep_groups\" or \"split_groups\""),
+        }
+        Ok(())
     }
 }
 
@@ -206,7 +258,7 @@ pub fn get_updated_list(shared: &Shared, query: &Value) -> Reply {
     let limit = query["limit"].as_u64().unwrap_or(100).clamp(1, 100) as usize;
     let state = shared.lock();
     let store = &state.onetalk;
-    let (page, has_more) = store.updated_page(since, limit);
+    let (page, has_more) = store.updated_page(since, limit, state.settings.onetalk_paging);
     let last = page.last().map(|c| c.updated_ms as i64).unwrap_or(since);
     let cases: Vec<Value> = page.iter().map(|c| store.case_json(c)).collect();
     Reply::ok(json!({ "cases": cases, "hasMore": has_more, "lastTimestamp": last }))
@@ -250,7 +302,7 @@ mod tests {
         let mut seen = Vec::new();
         let mut since = 0i64;
         for _ in 0..100 {
-            let (page, more) = store.updated_page(since, limit);
+            let (page, more) = store.updated_page(since, limit, Paging::default());
             assert!(!page.is_empty() || !more);
             seen.extend(page.iter().map(|c| c.id.clone()));
             if let Some(last) = page.last() {
@@ -279,14 +331,49 @@ mod tests {
     #[test]
     fn a_page_respects_the_limit_when_no_group_is_too_large() {
         let store = store_with(&[10, 20, 20, 30, 40]);
-        let (page, more) = store.updated_page(0, 2);
+        let (page, more) = store.updated_page(0, 2, Paging::default());
         assert_eq!(page.len(), 1);
         assert!(more);
-        let (page, more) = store.updated_page(10, 2);
+        let (page, more) = store.updated_page(10, 2, Paging::default());
         assert_eq!(page.len(), 2);
         assert!(more);
-        let (page, more) = store.updated_page(20, 3);
+        let (page, more) = store.updated_page(20, 3, Paging::default());
         assert_eq!(page.len(), 2);
         assert!(!more);
+    }
+
+    #[test]
+    fn the_paging_settings_select_the_reading_and_the_page_edge() {
+        let store = store_with(&[10, 20, 20, 20, 30]);
+        let times = |page: Vec<&Case>| page.iter().map(|c| c.updated_ms).collect::<Vec<_>>();
+        let inclusive = Paging {
+            at_or_after: true,
+            split_groups: false,
+        };
+        let (page, more) = store.updated_page(20, 10, inclusive);
+        assert_eq!((times(page), more), (vec![20, 20, 20, 30], false));
+        let split = Paging {
+            at_or_after: false,
+            split_groups: true,
+        };
+        let (page, more) = store.updated_page(10, 2, split);
+        assert_eq!((times(page), more), (vec![20, 20], true));
+        let mut paging = Paging::default();
+        paging
+            .set("onetalk_page_edge", &json!("split_groups"))
+            .unwrap();
+        paging
+            .set("onetalk_since_reading", &json!("at_or_after"))
+            .unwrap();
+        assert_eq!(
+            paging,
+            Paging {
+                at_or_after: true,
+                split_groups: true
+            }
+        );
+        assert!(paging
+            .set("onetalk_since_reading", &json!("before"))
+            .is_err());
     }
 }

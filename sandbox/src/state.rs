@@ -51,6 +51,8 @@ pub struct Settings {
     pub invalid_recipients: Vec<String>,
     pub delivery_delay_ms: u64,
     pub powertalk_max_body_chars: usize,
+    /// `onetalk_since_reading` and `onetalk_page_edge`.
+    pub onetalk_paging: crate::onetalk::Paging,
 }
 
 impl Settings {
@@ -62,6 +64,7 @@ impl Settings {
             invalid_recipients: config.invalid_recipients.clone(),
             delivery_delay_ms: config.delivery_delay.as_millis() as u64,
             powertalk_max_body_chars: config.powertalk_max_body_chars.max(1),
+            onetalk_paging: crate::onetalk::Paging::default(),
         }
     }
 
@@ -73,6 +76,8 @@ impl Settings {
             "invalid_recipients": self.invalid_recipients,
             "delivery_delay_ms": self.delivery_delay_ms,
             "powertalk_max_body_chars": self.powertalk_max_body_chars,
+            "onetalk_since_reading": self.onetalk_paging.reading_name(),
+            "onetalk_page_edge": self.onetalk_paging.edge_name(),
         })
     }
 }

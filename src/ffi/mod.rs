@@ -1,6 +1,7 @@
 //! The C ABI: every `tt_*` function in `include/taptalk.h`. This file holds the client's
-//! life cycle and `tt_call`; `operations.rs` the one export per operation, `log.rs` the log
-//! callback, `boundary.rs` the guard they all use; `crate::codes` the `TT_ERR_*` constants.
+//! life cycle and `tt_call`; `operations.rs` the one export per operation, `request.rs` raw
+//! requests, `cursor.rs` the case cursor, `log.rs` the log callback, `boundary.rs` the guard
+//! they all use; `crate::codes` the `TT_ERR_*` constants.
 //!
 //! Rules held by every function here: no panic or unwind crosses the boundary
 //! (`catch_unwind` around every body), NULL and invalid UTF-8 are answered with an error
@@ -8,8 +9,10 @@
 //! releases.
 
 mod boundary;
+mod cursor;
 mod log;
 mod operations;
+mod request;
 
 use std::ffi::{c_char, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -5,12 +5,13 @@ from __future__ import annotations
 import ctypes
 import json
 import threading
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional
 
 from . import _native
 from ._base import JSONDict
 from ._onetalk import OneTalk
 from ._powertalk import Contact, PowerTalk
+from ._raw import RawRequests
 from ._sendtalk import SendTalk
 from .errors import ClientClosedError, ConfigError, TapTalkError, error_from_envelope
 
@@ -19,7 +20,7 @@ __all__ = ["Client", "PowerTalk", "SendTalk", "OneTalk", "Contact", "Envelope", 
 #: A whole reply: ``{"status": int, "error": {"code", "message", "field"}, "data": {...}}``.
 Envelope = Dict[str, Any]
 
-class Client:
+class Client(RawRequests):
     """A TapTalk client over the native library: thread-safe, one keep-alive pool inside.
 
     Args:
@@ -188,13 +189,18 @@ class Client:
         body = json.dumps(request, separators=(",", ":")).encode("ascii")
         options = (None if retry is None else
                    json.dumps({"retry": dict(retry)}, separators=(",", ":")).encode("ascii"))
+        return self._native(lambda handle: self._library.call(operation, handle, body, options))
+
+    def _native(self, call: Callable[[int], bytes]) -> Envelope:
+        """Runs ``call(handle)`` (a native call answering an envelope's bytes) while
+        :meth:`close` cannot free the handle, and decodes the envelope."""
         with self._lock:
             if self._closing or self._handle is None:
                 raise ClientClosedError("the client is closed", status=400)
             self._in_flight += 1
             handle = self._handle
         try:
-            reply = self._library.call(operation, handle, body, options)
+            reply = call(handle)
         finally:
             with self._lock:
                 self._in_flight -= 1

@@ -103,6 +103,14 @@ class Library:
             row["name"]: getattr(cdll, row["export"]) for row in self.operation_table}
         self.call_by_name = cdll.tt_call
         self.set_log_callback = cdll.tt_set_log_callback
+        _bind_request_and_cursor(cdll)
+        self.request = cdll.tt_request
+        self.cursor_new = cdll.tt_case_cursor_new
+        self.cursor_free = cdll.tt_case_cursor_free
+        self.cursor_next_case = cdll.tt_case_cursor_next_case
+        self.cursor_state = cdll.tt_case_cursor_state
+        self.cursor_request = cdll.tt_case_cursor_request
+        self.cursor_feed = cdll.tt_case_cursor_feed
 
     def take_string(self, pointer: Optional[int]) -> bytes:
         """Copies a string returned by the library and frees it, whatever happens."""
@@ -157,6 +165,25 @@ def operation_table(cdll: ctypes.CDLL) -> List[Dict[str, Any]]:
     if not isinstance(table, list):  # pragma: no cover - the library never does this
         raise ImportError("taptalk: tt_operations() did not return a JSON array")
     return table
+
+
+def _bind_request_and_cursor(cdll: ctypes.CDLL) -> None:
+    """Raw requests (``tt_request``) and the case cursor (``tt_case_cursor_*``)."""
+    text, pointer = ctypes.c_char_p, ctypes.c_void_p
+    cdll.tt_request.argtypes = [pointer, text, text, text, text, text]
+    cdll.tt_request.restype = pointer
+    cdll.tt_case_cursor_new.argtypes = [text, ctypes.POINTER(pointer)]
+    cdll.tt_case_cursor_new.restype = pointer
+    cdll.tt_case_cursor_free.argtypes = [pointer]
+    cdll.tt_case_cursor_free.restype = None
+    for name in ("tt_case_cursor_next_case", "tt_case_cursor_next_page"):
+        getattr(cdll, name).argtypes = [pointer, pointer]
+        getattr(cdll, name).restype = pointer
+    for name in ("tt_case_cursor_state", "tt_case_cursor_request"):
+        getattr(cdll, name).argtypes = [pointer]
+        getattr(cdll, name).restype = pointer
+    cdll.tt_case_cursor_feed.argtypes = [pointer, text]
+    cdll.tt_case_cursor_feed.restype = pointer
 
 
 #: ``TtLogCallback``: (user_data, level, target, message).

@@ -165,10 +165,12 @@ class OneTalk(_Product):
             seen: a saved ``seen`` mapping, when resuming.
         """
 
-        def fetch(since: int, limit: int) -> JSONDict:
-            return self.get_updated_cases(since_timestamp=since, limit=limit)
+        from ._client import RetryingClient  # here: _client imports this module
 
-        return UpdatedCases(fetch, since_timestamp, page_size, seen)
+        client = self._client
+        if isinstance(client, RetryingClient):  # the cursor fetches with the client's own policy
+            client = client._client
+        return UpdatedCases(None, since_timestamp, page_size, seen, client=client)
 
     def update_case(
         self,

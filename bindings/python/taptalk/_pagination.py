@@ -1,28 +1,35 @@
-"""``OneTalk.iter_updated_cases``: every page of the updated-case list, lazily."""
+"""``OneTalk.iter_updated_cases``: every updated case exactly once, lazily.
+
+A thin wrapper over the core's case cursor (``tt_case_cursor_*``): the paging rules live in
+the native library, once for every binding.
+"""
 
 from __future__ import annotations
 
-from collections import deque
-from typing import Any, Callable, Deque, Dict, Iterator, Mapping
+import ctypes
+import json
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Mapping, Optional
 
-from .errors import PaginationError
+from . import _native
+from .errors import error_from_envelope
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._client import Client
 
 Case = Dict[str, Any]
 FetchPage = Callable[[int, int], Dict[str, Any]]
 
 
-def _updated_time(case: Case) -> int:
-    value = case.get("updatedTime")
-    return value if isinstance(value, int) else 0
-
-
 class UpdatedCases(Iterator[Case]):
-    """A lazy iterator over all cases created or updated since a timestamp.
+    """A lazy iterator over all cases created or updated since a timestamp, each exactly once.
 
-    Pages are fetched one at a time (``since_timestamp`` = the cursor, ``limit`` = the page
-    size) while the server says ``hasMore``; the next cursor is the page's ``lastTimestamp``.
-    A case is never yielded twice at a page boundary: ids already yielded at the boundary
-    timestamp are remembered and skipped if a server sends them again.
+    It is right whatever the server means by ``since_timestamp`` ("at or after" or "strictly
+    after") and wherever it ends a page, even inside a group of cases sharing one
+    ``updatedTime``; a group larger than ``page_size`` makes it ask for a larger page (up to
+    100). Only when 100 or more cases share one ``updatedTime`` does it stop, raising
+    :class:`PaginationError` (92001) after every case it could reach. A case updated again
+    while iterating comes again with its newer ``updatedTime`` (an update); the same
+    ``(id, updatedTime)`` never comes twice.
 
     To stop and resume later (e.g. after a restart), save :attr:`cursor` and :attr:`seen`
     after handling a case (both are JSON-friendly), and pass them back::
@@ -30,36 +37,60 @@ class UpdatedCases(Iterator[Case]):
         cases = client.onetalk.iter_updated_cases(since_timestamp=saved_cursor,
                                                   seen=saved_seen)
 
-    :attr:`cursor` only moves past a timestamp once every case sharing it has been yielded,
-    so resuming from it never skips a case, and with :attr:`seen` never repeats one. After
-    the iterator is exhausted, :attr:`cursor` is where the next poll should start, and
-    :attr:`seen` holds the ids at that timestamp (skipped should a server send them again).
+    ``since_timestamp`` alone means "updated strictly after it"; with a non-empty ``seen``,
+    "at or after it, except those seen". After the iterator is exhausted, :attr:`cursor` and
+    :attr:`seen` are where the next poll should start.
+
+    ``fetch_page(since, limit)`` may be any function answering a page's ``data``
+    (``{"cases", "hasMore", ...}``); ``iter_updated_cases`` passes none and lets the native
+    library fetch through the client. Not for use from several threads at once.
     """
 
-    def __init__(self, fetch_page: FetchPage, since_timestamp: int, page_size: int = 100,
-                 seen: Mapping[str, int] = {}) -> None:
+    def __init__(self, fetch_page: Optional[FetchPage], since_timestamp: int,
+                 page_size: int = 100, seen: Mapping[str, int] = {}, *,
+                 client: Optional["Client"] = None) -> None:
+        self._library = _native.library()
+        self._cursor: Optional[int] = None
+        options: Dict[str, Any] = {"since_timestamp": since_timestamp, "page_size": page_size}
+        if seen:
+            options["seen"] = {str(k): v for k, v in seen.items()}
+        error_out = ctypes.c_void_p()
+        cursor = self._library.cursor_new(json.dumps(options).encode("utf-8"),
+                                          ctypes.byref(error_out))
+        if not cursor:
+            raise error_from_envelope(json.loads(self._library.take_string(error_out.value)))
+        self._cursor = int(cursor)
         self._fetch_page = fetch_page
-        self._page_size = page_size
-        self._next_since = since_timestamp
-        self._cursor = since_timestamp
-        # id -> updatedTime of cases already yielded whose updatedTime >= the cursor.
-        self._seen: Dict[str, int] = {str(k): int(v) for k, v in seen.items()}
-        self._buffer: Deque[Case] = deque()
-        self._has_more = True
+        self._client = client
+        self._buffered = 0
+        self._more = True
         self._done = False
         #: How many pages have been fetched so far.
         self.pages_fetched = 0
 
+    def __del__(self) -> None:
+        cursor, self._cursor = getattr(self, "_cursor", None), None
+        if cursor is not None:
+            try:
+                self._library.cursor_free(cursor)
+            except Exception:  # pragma: no cover - interpreter shutdown
+                pass
+
+    @property
+    def state(self) -> Dict[str, Any]:
+        """The whole saved state: ``{"since_timestamp", "seen", "page_size", "reading"}``."""
+        return self._call(lambda: self._library.cursor_state(self._cursor))
+
     @property
     def cursor(self) -> int:
         """The ``since_timestamp`` to resume from (Unix milliseconds)."""
-        return self._cursor
+        return int(self.state["since_timestamp"])
 
     @property
     def seen(self) -> Dict[str, int]:
         """Cases already yielded at or after :attr:`cursor`: ``{case id: updatedTime}``.
         A resumed iterator skips these (unless they come back with a newer updatedTime)."""
-        return dict(self._seen)
+        return dict(self.state["seen"])
 
     @property
     def has_more(self) -> bool:
@@ -70,62 +101,47 @@ class UpdatedCases(Iterator[Case]):
         return self
 
     def __next__(self) -> Case:
-        while True:
-            while self._buffer:
-                case = self._buffer.popleft()
-                case_id = str(case.get("id", ""))
-                if self._already_seen(case_id, case):
-                    self._advance_within_page(case)
-                    continue  # a repeat at the boundary
-                self._seen[case_id] = _updated_time(case)
-                self._advance_within_page(case)
-                return case
-            if not self._has_more:
-                self._done = True
-                raise StopIteration
-            self._fetch()
+        if self._done:
+            raise StopIteration
+        if self._client is not None:
+            data = self._client._native(lambda handle: self._library.take_string(
+                self._library.cursor_next_case(self._cursor, handle)))
+            data = _data(data)
+            self.pages_fetched += int(data.get("requests") or 0)
+        else:
+            data = self._next_fed()
+        case = data.get("case")
+        if case is None:
+            self._done = True
+            raise StopIteration
+        if not data.get("hasMore"):
+            self._done = True
+        return case
 
-    def _already_seen(self, case_id: str, case: Case) -> bool:
-        seen_at = self._seen.get(case_id)
-        return seen_at is not None and _updated_time(case) <= seen_at
+    def _next_fed(self) -> Dict[str, Any]:
+        """The next case through ``fetch_page``: the cursor says what to fetch."""
+        assert self._fetch_page is not None
+        while not self._buffered:
+            if not self._more:
+                return {"case": None}
+            request = self._call(lambda: self._library.cursor_request(self._cursor))
+            page = self._fetch_page(int(request["since_timestamp"]), int(request["limit"]))
+            self.pages_fetched += 1
+            reply = {"status": 200, "error": {"code": "", "message": "", "field": ""},
+                     "data": page}
+            encoded = json.dumps(reply, separators=(",", ":")).encode("utf-8")
+            fed = self._call(lambda: self._library.cursor_feed(self._cursor, encoded))
+            self._buffered = int(fed["buffered"])
+            self._more = bool(fed["hasMore"])
+        self._buffered -= 1
+        return self._call(lambda: self._library.cursor_next_case(self._cursor, None))
 
-    def _advance_within_page(self, case: Case) -> None:
-        """Moves the cursor to this case's time once no case left in the page shares it."""
-        stamp = _updated_time(case)
-        if self._buffer and _updated_time(self._buffer[0]) == stamp:
-            return
-        if not self._buffer:
-            # The end of a page: the server's lastTimestamp is where the next page starts.
-            stamp = max(stamp, self._next_since)
-        self._commit(stamp)
-
-    def _commit(self, stamp: int) -> None:
-        if stamp > self._cursor:
-            self._cursor = stamp
-            self._seen = {k: t for k, t in self._seen.items() if t >= stamp}
-
-    def _fetch(self) -> None:
-        since = self._next_since
-        data = self._fetch_page(since, self._page_size)
-        self.pages_fetched += 1
-        cases = data.get("cases") or []
-        if not isinstance(cases, list):
-            cases = []
-        has_more = bool(data.get("hasMore"))
-        last = data.get("lastTimestamp")
-        if not isinstance(last, int):
-            last = max([since] + [_updated_time(c) for c in cases])
-        fresh = [c for c in cases if not self._already_seen(str(c.get("id", "")), c)]
-        if has_more and last <= since and not fresh:
-            raise PaginationError(
-                f"the server said hasMore but its page at since_timestamp={since} brought "
-                "nothing new and did not advance lastTimestamp",
-                status=0,
-            )
-        self._next_since = max(since, last)
-        self._has_more = has_more
-        self._buffer = deque(c for c in cases if isinstance(c, dict))
-        if not self._buffer:
-            self._commit(self._next_since)
+    def _call(self, function: Callable[[], Optional[int]]) -> Dict[str, Any]:
+        return _data(json.loads(self._library.take_string(function())))
 
 
+def _data(envelope: Dict[str, Any]) -> Dict[str, Any]:
+    error = envelope.get("error") or {}
+    if envelope.get("status") == 200 and not error.get("code"):
+        return envelope.get("data") or {}
+    raise error_from_envelope(envelope)

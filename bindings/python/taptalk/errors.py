@@ -17,7 +17,7 @@ The hierarchy::
     |   +-- ConfigError        90003: Client() refused the configuration (field names the key)
     |   +-- ClientClosedError  the client was closed before the call
     +-- InternalError          90004: a bug inside the native library (please report)
-    +-- PaginationError        the server's pages made no progress (iter_updated_cases)
+    +-- PaginationError        92001: the case pages cannot progress (iter_updated_cases)
     +-- TransportError         91xxx: the request did not complete on the wire
         +-- TapTalkTimeout     91001 (also a builtin TimeoutError); MAY have been delivered
         +-- ConnectError       91002: could not connect; nothing was sent
@@ -173,7 +173,9 @@ class InternalError(TapTalkError):
 
 
 class PaginationError(TapTalkError):
-    """The server's pages stopped making progress while ``hasMore`` was still true."""
+    """92001: paging the updated cases cannot progress: 100 or more cases share one
+    ``updatedTime`` (a page holds at most 100), or the server says ``hasMore`` with an empty
+    page. Nothing was skipped or repeated; ``envelope["data"]["state"]`` is where it stands."""
 
 
 class TransportError(TapTalkError):
@@ -268,6 +270,7 @@ _BY_CODE: Dict[str, Type[TapTalkError]] = {
     "91008": HTTPStatusError,
     "91009": ReplyTooLargeError,
     "91010": OutcomeUnknownError,
+    "92001": PaginationError,
 }
 
 

@@ -1,0 +1,74 @@
+"""``Client.request``: raw requests to endpoints the package has no method for yet."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Dict, Mapping, Optional
+
+from .errors import ValidationError
+
+JSONDict = Dict[str, Any]
+
+
+class RawRequests:
+    """The ``request`` method of :class:`~taptalk.Client` (over ``tt_request``)."""
+
+    _library: Any
+    _native: Callable[[Callable[[int], bytes]], JSONDict]
+
+    def request(self, product: str, method: str, path: str, *,
+                body: Any = None, query: Optional[Mapping[str, Any]] = None,
+                safe_to_repeat: bool = False, retry: Optional[Mapping[str, int]] = None,
+                raw: bool = False) -> JSONDict:
+        """Calls an endpoint this package has no method for yet, with everything a method
+        gets (the product's key header, timeouts, size cap, no redirects, the envelope
+        check, retries, logging)::
+
+            client.request("sendtalk", "POST", "/api/v1/message/check_whatsapp_phone",
+                           body={"phone": "6281212345678"})
+            client.request("onetalk", "GET", "/api/integration/v1/inbox/case/get_updated_list",
+                           query={"since_timestamp": 0, "limit": 10})
+
+        Args:
+            product: "powertalk", "sendtalk" or "onetalk".
+            method: "GET" or "POST".
+            path: a path under the product's base URL. Anything that could reach another
+                host or climb out of it (a URL, ``//``, ``..``, ``?``, control characters,
+                ...) raises :class:`ValidationError` (field ``"path"``) before sending.
+            body: the JSON body of a POST (default ``{}``).
+            query: the query values of a GET: strings, numbers and booleans (None left out).
+            safe_to_repeat: a POST is treated as a send and never repeated once it may have
+                been written; True lets it be retried like a read (only for an endpoint
+                where doing it twice is harmless).
+            retry: retry keys for this call only, as for :meth:`call`.
+            raw: return the whole envelope instead of raising on failure.
+        """
+        for name, text in (("product", product), ("method", method), ("path", path)):
+            if "\x00" in text:
+                # A C string ends at NUL: the rest would silently be dropped.
+                raise ValidationError(f"The {name} contains a NUL character", status=400,
+                                      code="40002", field=name)
+        verb = method.upper()
+        if verb == "GET" and body is not None:
+            raise TypeError("a GET has no body; give query=... instead")
+        if verb == "POST" and query is not None:
+            raise TypeError("a POST has no query; give body=... instead")
+        payload = body if verb == "POST" else query
+        encoded = (None if payload is None else
+                   json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+        options: JSONDict = {}
+        if safe_to_repeat:
+            options["safe_to_repeat"] = True
+        if retry is not None:
+            options["retry"] = dict(retry)
+        options_json = json.dumps(options).encode("ascii") if options else None
+        library = self._library
+        envelope = self._native(lambda handle: library.take_string(library.request(
+            handle, product.encode("utf-8"), verb.encode("utf-8"), path.encode("utf-8"),
+            encoded, options_json)))
+        if raw:
+            return envelope
+        from ._client import _data_or_raise  # _client imports this module first
+
+        return _data_or_raise(envelope)
+
