@@ -6,9 +6,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::{Mutex, MutexGuard};
 
-use crate::envelope::{Envelope, LocalCode};
 use super::boundary::{borrow_str, free_c_string, guarded, into_c_string, panic_envelope};
 use super::TtClient;
+use crate::envelope::{Envelope, LocalCode};
 use crate::CaseCursor;
 
 /// An opaque cursor over OneTalk's updated cases. Create it with `tt_case_cursor_new`,

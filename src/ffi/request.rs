@@ -3,9 +3,9 @@
 
 use std::ffi::c_char;
 
-use crate::envelope::{Envelope, LocalCode};
 use super::boundary::{borrow_str, guarded};
 use super::TtClient;
+use crate::envelope::{Envelope, LocalCode};
 use crate::{Method, Product};
 
 /// Sends a request to an endpoint the library has no operation for, with everything an
