@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{borrow_str, guarded};
+use super::boundary::{borrow_str, with_client};
 use super::TtClient;
 use crate::envelope::{Envelope, LocalCode};
 use crate::{Method, Product};
@@ -40,22 +40,17 @@ pub unsafe extern "C" fn tt_request(
     json: *const c_char,
     options_json: *const c_char,
 ) -> *mut c_char {
-    guarded(|| {
-        // SAFETY: the caller guarantees NULL or a live client.
-        let Some(client) = (unsafe { client.as_ref() }) else {
-            return Envelope::local(LocalCode::InvalidArgument, "client is NULL", "");
-        };
-        // SAFETY: the caller guarantees NULL or NUL-terminated strings for all five.
-        let strings = unsafe {
-            (
+    // SAFETY: the caller guarantees NULL or a live client, and NULL or NUL-terminated strings.
+    unsafe {
+        with_client(client, |client| {
+            // Read all five before judging any, so a NULL anywhere is answered the same way.
+            let strings = (
                 borrow_str(product, "product"),
                 borrow_str(method, "method"),
                 borrow_str(path, "path"),
                 (!json.is_null()).then(|| borrow_str(json, "json")),
                 (!options_json.is_null()).then(|| borrow_str(options_json, "options_json")),
-            )
-        };
-        let result = (|| {
+            );
             let product = match strings.0? {
                 "powertalk" => Product::PowerTalk,
                 "sendtalk" => Product::SendTalk,
@@ -82,8 +77,7 @@ pub unsafe extern "C" fn tt_request(
             let path = strings.2?;
             let json = strings.3.transpose()?;
             let options = strings.4.transpose()?;
-            Ok(client.client.request(product, method, path, json, options))
-        })();
-        result.unwrap_or_else(|envelope: Envelope| envelope)
-    })
+            Ok(client.request(product, method, path, json, options))
+        })
+    }
 }
