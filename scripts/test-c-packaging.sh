@@ -176,6 +176,23 @@ step "C++ example: g++ -std=c++17 -Wall -Wextra -Werror via pkg-config" bash -c 
 step "C++ example: every operation against the sandbox$([ $use_valgrind = 1 ] && echo ' under valgrind')" \
   eval "run_program ./send_all"
 
+# The README's programs compile as shown (they need a real key to run).
+awk '/^\/\* hello.c \*\//, /^```$/' "$root/README.md" | grep -v '^```' >hello.c
+awk '/^\/\/ hello.cpp/, /^```$/' "$root/README.md" | grep -v '^```' >hello.cpp
+step "README's hello.c and hello.cpp compile and link (-Wall -Wextra -Werror -pedantic)" bash -c "
+  test -s hello.c && test -s hello.cpp &&
+  gcc -std=c99 -Wall -Wextra -Werror -pedantic hello.c -o hello-c $(pc "$prefix" --cflags --libs taptalk) &&
+  g++ -std=c++17 -Wall -Wextra -Werror -pedantic hello.cpp -o hello-cpp $(pc "$prefix" --cflags --libs taptalk)"
+
+# libtaptalk.a beside another Rust staticlib made by the same rustc (README: what clashes).
+printf '#[no_mangle]\npub extern "C" fn other_answer() -> i32 { vec![1, 2, 3].iter().sum() }\n' >other.rs
+printf '#include <stdio.h>\n#include <string.h>\n#include <taptalk.h>\nint other_answer(void);\nint main(void) {\n  char *r = tt_reply_get("{\\"a\\":[6]}", "/a/0");\n  int ok = r && atoi(r) == other_answer() && strcmp(tt_version(), TAPTALK_VERSION_STRING) == 0;\n  tt_string_free(r);\n  puts(ok ? "two staticlibs: ok" : "two staticlibs: wrong");\n  return !ok;\n}\n' >both.c
+sed -i 's/#include <string.h>/#include <stdlib.h>\n#include <string.h>/' both.c
+step "libtaptalk.a and another Rust staticlib (same rustc) link into one program and run" bash -c "
+  rustc --crate-type staticlib -C panic=unwind -o libother.a other.rs &&
+  gcc -std=c99 -Wall -Wextra -Werror both.c -o both $(pc "$prefix" --cflags taptalk) '$lib/libtaptalk.a' libother.a \
+    $(pc "$prefix" --variable=native_static_libs taptalk) && ./both"
+
 # A project that vendors the checkout: add_subdirectory(), both targets, no install.
 mkdir -p subdir
 cp consumer.c subdir/
