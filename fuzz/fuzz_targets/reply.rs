@@ -28,20 +28,36 @@ extern "C" {
     fn tt_reply_ok(reply: *const c_char) -> c_int;
 }
 
-const POINTERS: [&str; 6] = ["", "/status", "/error/code", "/data", "/data/id", "/data/cases/0/id"];
+const POINTERS: [&str; 6] = [
+    "",
+    "/status",
+    "/error/code",
+    "/data",
+    "/data/id",
+    "/data/cases/0/id",
+];
 
 fuzz_target!(|data: &[u8]| {
     let (pointer, reply) = match data.iter().position(|&b| b == 0) {
         Some(at) => (data[..at].to_vec(), without_nuls(&data[at + 1..])),
-        None => (POINTERS[data.len() % POINTERS.len()].as_bytes().to_vec(), data.to_vec()),
+        None => (
+            POINTERS[data.len() % POINTERS.len()].as_bytes().to_vec(),
+            data.to_vec(),
+        ),
     };
     let (c_pointer, c_reply) = (c_string(&pointer), c_string(&reply));
     // SAFETY: NUL-terminated strings; the result is ours to free.
     let got = unsafe { take_optional(tt_reply_get(c_reply.as_ptr(), c_pointer.as_ptr())) };
     // SAFETY: as above.
-    let (status, ok) = unsafe { (tt_reply_status(c_reply.as_ptr()), tt_reply_ok(c_reply.as_ptr())) };
+    let (status, ok) = unsafe {
+        (
+            tt_reply_status(c_reply.as_ptr()),
+            tt_reply_ok(c_reply.as_ptr()),
+        )
+    };
 
-    let (Ok(pointer), Ok(reply)) = (std::str::from_utf8(&pointer), std::str::from_utf8(&reply)) else {
+    let (Ok(pointer), Ok(reply)) = (std::str::from_utf8(&pointer), std::str::from_utf8(&reply))
+    else {
         assert_eq!(got, None, "invalid UTF-8 must answer NULL");
         if std::str::from_utf8(&reply).is_err() {
             assert_eq!((status, ok), (-1, 0), "invalid UTF-8 is not an envelope");
@@ -69,7 +85,10 @@ fuzz_target!(|data: &[u8]| {
             let known = ["escape", "surrogate", "out of range", "recursion limit"]
                 .iter()
                 .any(|k| e.contains(k));
-            assert!(got.is_none() || known, "not JSON ({e}), yet answered {got:?}");
+            assert!(
+                got.is_none() || known,
+                "not JSON ({e}), yet answered {got:?}"
+            );
             return;
         }
     };
@@ -83,7 +102,11 @@ fuzz_target!(|data: &[u8]| {
         }
         bad || !(pointer.is_empty() || pointer.starts_with('/'))
     };
-    let expected = if malformed { None } else { parsed.pointer(pointer) };
+    let expected = if malformed {
+        None
+    } else {
+        parsed.pointer(pointer)
+    };
     match (expected, &got) {
         (None, got) => assert_eq!(*got, None, "absent, yet answered"),
         (Some(Value::String(s)), got) if s.contains('\0') => assert_eq!(*got, None),
@@ -106,7 +129,10 @@ unsafe fn take_optional(s: *mut c_char) -> Option<String> {
         return None;
     }
     // SAFETY: a NUL-terminated string from the library, freed once right after.
-    let text = unsafe { CStr::from_ptr(s) }.to_str().expect("UTF-8").to_owned();
+    let text = unsafe { CStr::from_ptr(s) }
+        .to_str()
+        .expect("UTF-8")
+        .to_owned();
     unsafe { tt_string_free(s) };
     Some(text)
 }
