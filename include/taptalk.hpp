@@ -89,8 +89,8 @@ public:
 #if TAPTALK_HPP_EXCEPTIONS
     /// Throws taptalk::Error unless ok(); returns this reply otherwise.
     const Reply& throw_if_error() const&;
-    /// Throws taptalk::Error unless ok(); hands this reply on otherwise.
-    Reply&& value() &&;
+    /// Throws taptalk::Error unless ok(); hands this reply on otherwise (moved out).
+    Reply value() &&;
 #endif
 
 private:
@@ -132,7 +132,7 @@ inline const Reply& Reply::throw_if_error() const& {
     return *this;
 }
 
-inline Reply&& Reply::value() && {
+inline Reply Reply::value() && {
     if (!ok()) throw Error(*this);
     return std::move(*this);
 }
