@@ -91,6 +91,11 @@ step "static-only install (components dev + static)" \
   bash -c "cmake --install '$build' --prefix '$work/static' --component dev &&
            cmake --install '$build' --prefix '$work/static' --component static &&
            ! ls '$work/static/lib/'libtaptalk.so* 2>/dev/null"
+step "PREFIX=... cmake -B (no --prefix) installs there" \
+  bash -c "PREFIX='$work/env-prefix' cmake -S '$root' -B '$work/build-env' -DTAPTALK_CARGO_PROFILE='$profile' &&
+           cmake --build '$work/build-env' && cmake --install '$work/build-env' &&
+           ls '$work/env-prefix/lib/'libtaptalk.so.*.*.* >/dev/null &&
+           grep -qx 'prefix=$work/env-prefix' '$work/env-prefix/lib/pkgconfig/taptalk.pc'"
 [ -f "$prefix/include/taptalk.h" ] || die "nothing was installed"
 
 lib="$prefix/lib"
