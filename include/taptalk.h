@@ -39,6 +39,15 @@
 
 #include <stdint.h>
 
+// The library version this header belongs to (Cargo.toml's `version`); the running
+// library's is `tt_version()`. TAPTALK_VERSION_NUMBER is MAJOR*10000 + MINOR*100 + PATCH,
+// for `#if TAPTALK_VERSION_NUMBER >= 100` style checks.
+#define TAPTALK_VERSION_MAJOR 0
+#define TAPTALK_VERSION_MINOR 1
+#define TAPTALK_VERSION_PATCH 0
+#define TAPTALK_VERSION_STRING "0.1.0"
+#define TAPTALK_VERSION_NUMBER 100
+
 // The ABI version this header describes; compare with `tt_abi_version()` at run time to
 // detect a mismatched library. Bumped on any change that breaks callers compiled against
 // an older header.
@@ -538,6 +547,51 @@ char *tt_onetalk_request_user_auth_ticket(const TtClient *client,
 // `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
 char *tt_onetalk_sync_user_contact(const TtClient *client,
                                    const char *request_json);
+
+// Whether `reply` is a successful envelope: 1 when its `status` is 200 and its `error.code`
+// is empty (or absent), else 0. 0 as well for NULL, invalid UTF-8, or text that is not an
+// envelope (a JSON object with an integer `status` and an `error` object).
+//
+// Threading: may be called from any thread at any time.
+//
+// # Safety
+// `reply` must be NULL or point to a NUL-terminated string.
+int tt_reply_ok(const char *reply);
+
+// The envelope's `status` (200 on success, else the error's status, e.g. 400 or 504), or
+// -1 when `reply` is NULL, not valid UTF-8, not an envelope, or its status does not fit in
+// 32 bits.
+//
+// Threading: may be called from any thread at any time.
+//
+// # Safety
+// `reply` must be NULL or point to a NUL-terminated string.
+int32_t tt_reply_status(const char *reply);
+
+// Reads one value out of a reply (or any JSON text) by RFC 6901 JSON Pointer, e.g.
+// "/error/code", "/data/id", "/data/cases/0/id"; "" names the whole document. In a token,
+// "~1" stands for "/" and "~0" for "~"; array indexes are "0" or digits without a leading
+// zero.
+//
+// Returns a new string, freed with `tt_string_free`:
+// - a JSON string comes back decoded: no quotes, escapes resolved, UTF-8
+//   (`"a \"b\""` gives `a "b"`; an empty string gives "", not NULL);
+// - any other value comes back as its JSON text exactly as it stands in `reply`:
+//   `42`, `1.50`, `true`, `false`, `null`, `{"id":"C1"}`, `[1,2]` (so an object or array
+//   can be read further with another `tt_reply_get` on the returned text).
+//
+// Returns NULL when nothing is there, and also when `reply` or `pointer` is NULL or not
+// valid UTF-8, `reply` is not JSON, the pointer is malformed (not "" and not starting with
+// "/", a "~" not followed by 0 or 1, an index like "01", "+1" or "-"), or the value is a
+// string holding U+0000 (which a C string cannot carry). When an object repeats a key, the
+// last one counts.
+//
+// Threading: may be called from any thread at any time.
+//
+// # Safety
+// `reply` and `pointer` must each be NULL or point to a NUL-terminated string.
+char *tt_reply_get(const char *reply,
+                   const char *pointer);
 
 // Sends a request to an endpoint the library has no operation for, with everything an
 // operation gets: the product's key header, timeouts, the size cap, no redirects, the

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test suite: Rust (with the C programs it compiles), Python, and a short run of
+# Runs every test suite: Rust (with the C programs it compiles), Python, the C/C++ packaging
+# suite (install, pkg-config, CMake, C++), and a short run of
 # the benchmark script (it checks the script still works; it asserts no timing). Ends with
 # one line adding up the Rust and Python test counts.
 set -euo pipefail
@@ -12,6 +13,8 @@ trap 'rm -f "$log"' EXIT
 cargo build --workspace --all-targets
 cargo test --workspace 2>&1 | tee -a "$log"
 bash scripts/test-python.sh 2>&1 | tee -a "$log"
+# Installs with CMake from the debug build above and builds C/C++ consumers against it.
+bash scripts/test-c-packaging.sh 2>&1 | tee -a "$log"
 bash bench/smoke.sh
 if [ -x scripts/fuzz-smoke.sh ] && command -v cargo-fuzz >/dev/null 2>&1; then
   bash scripts/fuzz-smoke.sh

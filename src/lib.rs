@@ -26,6 +26,7 @@ mod operation;
 mod pager;
 mod powertalk;
 mod raw;
+pub mod reply;
 mod resolve;
 mod retry;
 mod secret;

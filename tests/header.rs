@@ -62,6 +62,9 @@ fn every_export_has_a_doc_comment_in_the_header() {
         "tt_case_cursor_state",
         "tt_case_cursor_request",
         "tt_case_cursor_feed",
+        "tt_reply_ok",
+        "tt_reply_status",
+        "tt_reply_get",
     ];
     assert_eq!(
         declarations.len(),

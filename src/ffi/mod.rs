@@ -1,6 +1,6 @@
 //! The C ABI: every `tt_*` function in `include/taptalk.h`. This file holds the client's
 //! life cycle and `tt_call`; `operations.rs` the one export per operation, `request.rs` raw
-//! requests, `cursor.rs` the case cursor, `log.rs` the log callback, `boundary.rs` the guard
+//! requests, `cursor.rs` the case cursor, `reply.rs` the reply getters, `log.rs` the log callback, `boundary.rs` the guard
 //! they all use; `crate::codes` the `TT_ERR_*` constants.
 //!
 //! Rules held by every function here: no panic or unwind crosses the boundary
@@ -12,6 +12,7 @@ mod boundary;
 mod cursor;
 mod log;
 mod operations;
+mod reply;
 mod request;
 
 use std::ffi::{c_char, CString};

@@ -1,0 +1,295 @@
+// taptalk.hpp: the C++17 face of taptalk, header-only, over the C ABI in taptalk.h.
+//
+//   #include <taptalk.hpp>
+//   taptalk::Client client(R"({"sendtalk": {"api_key": "..."}})");     // throws taptalk::Error
+//   taptalk::Reply reply = client.sendtalk_send_whatsapp(
+//       R"({"phone": "6281212345678", "messageType": "otp", "body": "1234"})");
+//   if (reply.ok()) std::cout << reply.get("/data/id").value_or("") << "\n";
+//   else std::cerr << reply.code() << " " << reply.message() << "\n";
+//
+// - taptalk::Client owns a TtClient and frees it; it is move-only and, like the C client,
+//   safe to share between threads (call operations concurrently through a const reference).
+// - taptalk::Reply owns the envelope string (freed with tt_string_free by its deleter, so it
+//   can neither leak nor be freed with the wrong function). Operations never throw: read
+//   ok()/status()/code()/message()/field()/json()/get(), or call value() / throw_if_error()
+//   to turn a failure into a taptalk::Error carrying the same fields.
+// - Client's constructor throws taptalk::Error when the configuration is refused;
+//   Client::create() is the non-throwing form. Builds with -fno-exceptions keep everything
+//   except the throwing members.
+// - No JSON library: values are read with tt_reply_get (RFC 6901 JSON Pointer).
+#ifndef TAPTALK_HPP
+#define TAPTALK_HPP
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#include <stdexcept>
+#define TAPTALK_HPP_EXCEPTIONS 1
+#else
+#define TAPTALK_HPP_EXCEPTIONS 0
+#endif
+
+#include "taptalk.h"
+
+namespace taptalk {
+
+/// Frees strings returned by the C API: the one deleter they may have.
+struct StringDeleter {
+    void operator()(char* s) const noexcept { tt_string_free(s); }
+};
+
+/// A string returned by the C API, owned. Empty (nullptr) only when the C call returned NULL.
+using String = std::unique_ptr<char, StringDeleter>;
+
+/// The library version the running libtaptalk reports (TAPTALK_VERSION_STRING is the header's).
+inline std::string_view version() noexcept { return tt_version(); }
+
+/// Whether the running library speaks the ABI this header was written for.
+inline bool abi_compatible() noexcept { return tt_abi_version() == TT_ABI_VERSION; }
+
+/// A reply envelope: {"status":..,"error":{"code","message","field"},"data":{..}}.
+class Reply {
+public:
+    /// Takes ownership of an envelope returned by the C API (NULL only on allocation failure).
+    explicit Reply(char* envelope) noexcept : json_(envelope) {}
+
+    /// Status 200 and an empty error.code.
+    bool ok() const noexcept { return json_ && tt_reply_ok(json_.get()) == 1; }
+    /// The envelope's status (200, 400, 504, ...), or -1 when there is no envelope.
+    int status() const noexcept { return json_ ? tt_reply_status(json_.get()) : -1; }
+    /// error.code: "" on success, the server's code or the library's ("40002", "91001", ...).
+    std::string code() const { return get("/error/code").value_or(""); }
+    /// error.message, "" on success.
+    std::string message() const { return get("/error/message").value_or(""); }
+    /// error.field: the request field at fault, or "".
+    std::string field() const { return get("/error/field").value_or(""); }
+    /// The envelope text, exactly as the server or the library wrote it.
+    std::string_view json() const noexcept {
+        return json_ ? std::string_view(json_.get()) : std::string_view();
+    }
+    /// The value at a JSON Pointer ("/data/id", "/data/cases/0/id"): strings decoded, other
+    /// values as their JSON text ("42", "true", "{...}"); nullopt when absent.
+    std::optional<std::string> get(const char* pointer) const {
+        String value(json_ ? tt_reply_get(json_.get(), pointer) : nullptr);
+        if (!value) return std::nullopt;
+        return std::string(value.get());
+    }
+    std::optional<std::string> get(const std::string& pointer) const { return get(pointer.c_str()); }
+
+    /// The owned C string, for handing on to C code (still freed by this Reply).
+    const char* c_str() const noexcept { return json_ ? json_.get() : ""; }
+    /// Gives up ownership: the caller frees the result with tt_string_free.
+    char* release() noexcept { return json_.release(); }
+
+#if TAPTALK_HPP_EXCEPTIONS
+    /// Throws taptalk::Error unless ok(); returns this reply otherwise.
+    const Reply& throw_if_error() const&;
+    /// Throws taptalk::Error unless ok(); hands this reply on otherwise (moved out).
+    Reply value() &&;
+#endif
+
+private:
+    String json_;
+};
+
+#if TAPTALK_HPP_EXCEPTIONS
+/// A failed reply as an exception: what() is "<code>: <message>" (with the field when set).
+class Error : public std::runtime_error {
+public:
+    explicit Error(const Reply& reply)
+        : std::runtime_error(describe(reply)),
+          status_(reply.status()),
+          code_(reply.code()),
+          message_(reply.message()),
+          field_(reply.field()),
+          json_(reply.json()) {}
+
+    int status() const noexcept { return status_; }
+    const std::string& code() const noexcept { return code_; }
+    const std::string& message() const noexcept { return message_; }
+    const std::string& field() const noexcept { return field_; }
+    const std::string& json() const noexcept { return json_; }
+
+private:
+    static std::string describe(const Reply& reply) {
+        std::string text = reply.code() + ": " + reply.message();
+        std::string field = reply.field();
+        if (!field.empty()) text += " (field " + field + ")";
+        return text;
+    }
+
+    int status_;
+    std::string code_, message_, field_, json_;
+};
+
+inline const Reply& Reply::throw_if_error() const& {
+    if (!ok()) throw Error(*this);
+    return *this;
+}
+
+inline Reply Reply::value() && {
+    if (!ok()) throw Error(*this);
+    return std::move(*this);
+}
+#endif
+
+/// A TapTalk client: one connection pool, safe to use from many threads at once.
+class Client {
+public:
+#if TAPTALK_HPP_EXCEPTIONS
+    /// Creates a client from a JSON configuration; throws taptalk::Error (code 90003 naming
+    /// the key at fault) when it is refused.
+    explicit Client(const char* config_json) : handle_(nullptr) {
+        std::optional<Reply> error;
+        handle_ = open(config_json, &error);
+        if (!handle_) throw Error(error ? std::move(*error) : Reply(nullptr));
+    }
+    explicit Client(const std::string& config_json) : Client(config_json.c_str()) {}
+#endif
+
+    /// The non-throwing form: a client, or nullopt with the refusal in *error when given.
+    static std::optional<Client> create(const char* config_json,
+                                        std::optional<Reply>* error = nullptr) {
+        std::optional<Reply> refusal;
+        Handle handle = open(config_json, &refusal);
+        if (error) *error = std::move(refusal);
+        if (!handle) return std::nullopt;
+        return Client(std::move(handle));
+    }
+    static std::optional<Client> create(const std::string& config_json,
+                                        std::optional<Reply>* error = nullptr) {
+        return create(config_json.c_str(), error);
+    }
+
+    Client(Client&&) noexcept = default;
+    Client& operator=(Client&&) noexcept = default;
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    /// Any operation by name ("sendtalk_send_whatsapp", ...; tt_operations() lists them), with
+    /// per-call options JSON
+    /// ({"retry": {...}}) or nullptr.
+    Reply call(const char* operation, const char* request_json,
+               const char* options_json = nullptr) const {
+        return Reply(tt_call(handle_.get(), operation, request_json, options_json));
+    }
+    Reply call(const std::string& operation, const std::string& request_json) const {
+        return call(operation.c_str(), request_json.c_str());
+    }
+
+#define TAPTALK_HPP_OPERATION(name)                                                        \
+    Reply name(const char* request_json) const { return Reply(tt_##name(handle_.get(), request_json)); } \
+    Reply name(const std::string& request_json) const { return name(request_json.c_str()); }
+
+    TAPTALK_HPP_OPERATION(powertalk_send_custom_message)
+    TAPTALK_HPP_OPERATION(powertalk_sync_contacts)
+    TAPTALK_HPP_OPERATION(powertalk_update_user)
+    TAPTALK_HPP_OPERATION(powertalk_create_or_update_room)
+    TAPTALK_HPP_OPERATION(powertalk_request_auth_ticket)
+    TAPTALK_HPP_OPERATION(sendtalk_send_whatsapp)
+    TAPTALK_HPP_OPERATION(sendtalk_get_status)
+    TAPTALK_HPP_OPERATION(sendtalk_check_whatsapp_phone)
+    TAPTALK_HPP_OPERATION(sendtalk_create_whatsapp_verification)
+    TAPTALK_HPP_OPERATION(onetalk_send_whatsapp)
+    TAPTALK_HPP_OPERATION(onetalk_send_whatsapp_template)
+    TAPTALK_HPP_OPERATION(onetalk_get_updated_cases)
+    TAPTALK_HPP_OPERATION(onetalk_update_case)
+    TAPTALK_HPP_OPERATION(onetalk_request_user_auth_ticket)
+    TAPTALK_HPP_OPERATION(onetalk_sync_user_contact)
+#undef TAPTALK_HPP_OPERATION
+
+    /// A raw request to an endpoint this library has no operation for (tt_request): product
+    /// "powertalk" / "sendtalk" / "onetalk", method "GET" or "POST", a path under the
+    /// product's base URL, a JSON body (POST) or flat query object (GET) or nullptr, and
+    /// options ({"retry": {...}, "safe_to_repeat": true}) or nullptr.
+    Reply request(const char* product, const char* method, const char* path,
+                  const char* json = nullptr, const char* options_json = nullptr) const {
+        return Reply(tt_request(handle_.get(), product, method, path, json, options_json));
+    }
+
+    /// The C handle, for calling C functions this header does not wrap. Still owned here.
+    const TtClient* handle() const noexcept { return handle_.get(); }
+
+private:
+    struct ClientDeleter {
+        void operator()(TtClient* c) const noexcept { tt_client_free(c); }
+    };
+    using Handle = std::unique_ptr<TtClient, ClientDeleter>;
+
+    explicit Client(Handle handle) noexcept : handle_(std::move(handle)) {}
+
+    static Handle open(const char* config_json, std::optional<Reply>* error) {
+        char* refusal = nullptr;
+        Handle handle(tt_client_new(config_json, &refusal));
+        if (refusal) error->emplace(refusal);
+        return handle;
+    }
+
+    Handle handle_;
+};
+
+/// OneTalk's updated cases, each delivered exactly once (tt_case_cursor_*): move-only, frees
+/// its cursor. Not for concurrent use from several threads (calls would run one at a time).
+///
+///   taptalk::CaseCursor cursor(R"({"since_timestamp": 0, "page_size": 50})");
+///   for (;;) {
+///       taptalk::Reply page = cursor.next_page(client);   // data.cases, data.hasMore
+///       ...handle page.get("/data/cases/0/id")...; save cursor.state().json();
+///       if (!page.ok() || page.get("/data/hasMore") == "false") break;
+///   }
+class CaseCursor {
+public:
+#if TAPTALK_HPP_EXCEPTIONS
+    /// Options as for tt_case_cursor_new (or a saved state()'s data); throws taptalk::Error
+    /// when they are refused.
+    explicit CaseCursor(const char* options_json) {
+        std::optional<Reply> refusal;
+        std::optional<CaseCursor> cursor = create(options_json, &refusal);
+        if (!cursor) throw Error(refusal ? std::move(*refusal) : Reply(nullptr));
+        handle_ = std::move(cursor->handle_);
+    }
+    explicit CaseCursor(const std::string& options_json) : CaseCursor(options_json.c_str()) {}
+#endif
+
+    /// The non-throwing form: a cursor, or nullopt with the refusal in *error when given.
+    static std::optional<CaseCursor> create(const char* options_json,
+                                            std::optional<Reply>* error = nullptr) {
+        char* refusal = nullptr;
+        Handle handle(tt_case_cursor_new(options_json, &refusal));
+        Reply reply(refusal);
+        if (error && refusal) error->emplace(std::move(reply));
+        if (!handle) return std::nullopt;
+        return CaseCursor(std::move(handle));
+    }
+
+    CaseCursor(CaseCursor&&) noexcept = default;
+    CaseCursor& operator=(CaseCursor&&) noexcept = default;
+    CaseCursor(const CaseCursor&) = delete;
+    CaseCursor& operator=(const CaseCursor&) = delete;
+
+    /// The next page of cases not delivered yet: data {"cases", "hasMore", "requests", "state"}.
+    Reply next_page(const Client& client) { return Reply(tt_case_cursor_next_page(handle_.get(), client.handle())); }
+    /// The next case not delivered yet: data {"case" (null when caught up), "hasMore", ...}.
+    Reply next_case(const Client& client) { return Reply(tt_case_cursor_next_case(handle_.get(), client.handle())); }
+    /// Where the cursor stands: data is the options that resume right after the last case.
+    Reply state() const { return Reply(tt_case_cursor_state(handle_.get())); }
+
+private:
+    struct CursorDeleter {
+        void operator()(TtCaseCursor* c) const noexcept { tt_case_cursor_free(c); }
+    };
+    using Handle = std::unique_ptr<TtCaseCursor, CursorDeleter>;
+
+    explicit CaseCursor(Handle handle) noexcept : handle_(std::move(handle)) {}
+
+    Handle handle_;
+};
+
+}  // namespace taptalk
+
+#endif  // TAPTALK_HPP
