@@ -27,9 +27,11 @@ mod sendtalk;
 mod server;
 mod socket;
 mod state;
+pub mod tls;
 
 pub use config::{
     SandboxConfig, DEFAULT_ONETALK_API_KEY, DEFAULT_POWERTALK_KEY_ID, DEFAULT_POWERTALK_KEY_SECRET,
     DEFAULT_SENDTALK_API_KEY,
 };
 pub use server::Sandbox;
+pub use tls::{SandboxTls, TestCa, Validity};
