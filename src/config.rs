@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::envelope::{Envelope, LocalCode};
-use crate::{Product, RetryPolicy, Secret};
+use crate::{Product, RetryPolicy, Secret, TlsSettings};
 
 /// Defaults: on, and generous enough for a slow mobile network.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
@@ -51,6 +51,8 @@ pub struct Config {
     pub max_response_bytes: u64,
     /// When failed attempts are repeated; see [`RetryPolicy`].
     pub retry: RetryPolicy,
+    /// Trusted certificate authorities (`tls`); see [`TlsSettings`].
+    pub tls: TlsSettings,
 }
 
 /// Why a configuration was refused: the key at fault and what to do.
@@ -90,7 +92,7 @@ impl Config {
     }
 
     fn from_map(map: &Map<String, Value>) -> Parsed<Config> {
-        const KEYS: [&str; 8] = [
+        const KEYS: [&str; 9] = [
             "powertalk",
             "sendtalk",
             "onetalk",
@@ -99,6 +101,7 @@ impl Config {
             "user_agent",
             "max_response_bytes",
             "retry",
+            "tls",
         ];
         refuse_unknown(map, "", &KEYS)?;
         let user_agent = match map.get("user_agent") {
@@ -122,6 +125,7 @@ impl Config {
                 None => RetryPolicy::default(),
                 Some(section) => RetryPolicy::default().merged(section, "retry")?,
             },
+            tls: TlsSettings::from_section(map.get("tls"))?,
         })
     }
 

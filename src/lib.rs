@@ -27,6 +27,7 @@ mod resolve;
 mod retry;
 mod secret;
 mod sendtalk;
+mod tls;
 mod transport;
 mod validate;
 
@@ -40,6 +41,7 @@ pub use log::{level, mask_phone, set_logger, LogSink};
 pub use operation::{Method, Operation, Product};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use tls::TlsSettings;
 pub use validate::{validate, InvalidField};
 
 /// The library version, as in `Cargo.toml` and the User-Agent.

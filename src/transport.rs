@@ -10,10 +10,11 @@ use std::time::Duration;
 use ureq::http::{HeaderValue, StatusCode};
 use ureq::{Agent, Body, Error, RequestBuilder, Timeout};
 
-use ureq::unversioned::transport::DefaultConnector;
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
 
 use crate::envelope::{Envelope, LocalCode};
 use crate::resolve::LiteralFirstResolver;
+use crate::tls::{HandshakeFailure, TlsConnector};
 use crate::{Config, Method};
 
 /// What to send: everything but the agent-level headers (User-Agent, Accept).
@@ -41,6 +42,9 @@ pub(crate) struct Attempt {
 pub(crate) enum Delivery {
     /// Nothing reached the server: no connection, or the TLS handshake failed.
     NotSent,
+    /// Nothing reached the server, and repeating cannot help: the server's certificate
+    /// does not verify.
+    Refused,
     /// The request was (or may have been) written and no complete reply came back.
     Unknown,
     /// The server answered something: an envelope, an HTTP error, or garbage.
@@ -90,12 +94,16 @@ impl Transport {
             .max_idle_connections_per_host(IDLE_CONNECTIONS)
             .user_agent(user_agent)
             .accept("application/json")
+            // ureq would read HTTPS_PROXY & co. by default: where keys go must not change
+            // silently with the environment.
+            .proxy(None)
             .build();
-        let agent = Agent::with_parts(
-            agent_config,
-            DefaultConnector::new(),
-            LiteralFirstResolver::default(),
-        );
+        // ureq's default chain, with the TLS step replaced by this library's (src/tls.rs).
+        let connector =
+            ().chain(ConnectProxyConnector::default())
+                .chain(TcpConnector::default())
+                .chain(TlsConnector::new(&config.tls));
+        let agent = Agent::with_parts(agent_config, connector, LiteralFirstResolver::default());
         Transport {
             agent,
             body_limit: config.max_response_bytes.saturating_add(1),
@@ -189,7 +197,27 @@ impl Transport {
     }
 
     fn failure(&self, error: Error, phase: Phase, timeout: Duration) -> Attempt {
-        let (code, message) = match (unwrap_io(error), phase) {
+        let error = unwrap_io(error);
+        if let Some(failure) = handshake_failure(&error) {
+            return Attempt {
+                envelope: Envelope::local(
+                    LocalCode::Tls,
+                    format!(
+                        "The TLS handshake with the server failed: {}; the request was not sent",
+                        failure.cause
+                    ),
+                    "",
+                ),
+                delivery: if failure.permanent {
+                    Delivery::Refused
+                } else {
+                    Delivery::NotSent
+                },
+                http_status: None,
+                retry_after: None,
+            };
+        }
+        let (code, message) = match (error, phase) {
             (Error::Timeout(Timeout::Connect | Timeout::Resolve), _) => (
                 LocalCode::ConnectFailed,
                 "Could not connect to the server within connect_timeout_ms; the request was not sent".to_owned(),
@@ -262,6 +290,14 @@ fn unwrap_io(error: Error) -> Error {
             }
         }
         other => other,
+    }
+}
+
+/// The cause of a failed handshake, named by `TlsConnector`.
+fn handshake_failure(error: &Error) -> Option<&HandshakeFailure> {
+    match error {
+        Error::Io(e) => e.get_ref()?.downcast_ref::<HandshakeFailure>(),
+        _ => None,
     }
 }
 
