@@ -43,6 +43,7 @@
  *   91009  502     the reply is larger than max_response_bytes
  *   91010  502     outcome unknown: a send timed out or lost its connection after it was
  *                  written; it may have been delivered and was not retried
+ *   91011  502     the HTTP proxy could not be reached or refused (e.g. 407); nothing was sent
  * A local failure after several attempts says so in its message and in data.attempts.
  */
 

@@ -45,11 +45,14 @@ pub enum LocalCode {
     /// A send timed out or lost its connection after the request was written: it may have
     /// been delivered. It is never retried; check before sending again.
     OutcomeUnknown,
+    /// The HTTP proxy could not be reached, refused the request, or could not reach the
+    /// server. Nothing was sent to the server.
+    ProxyFailed,
 }
 
 impl LocalCode {
     /// Every code, in the order of the README's table.
-    pub const ALL: [LocalCode; 16] = [
+    pub const ALL: [LocalCode; 17] = [
         LocalCode::NotConfigured,
         LocalCode::InvalidParam,
         LocalCode::InvalidArgument,
@@ -66,6 +69,7 @@ impl LocalCode {
         LocalCode::HttpStatus,
         LocalCode::ReplyTooLarge,
         LocalCode::OutcomeUnknown,
+        LocalCode::ProxyFailed,
     ];
 
     /// The string in `error.code`.
@@ -87,6 +91,7 @@ impl LocalCode {
             LocalCode::HttpStatus => "91008",
             LocalCode::ReplyTooLarge => "91009",
             LocalCode::OutcomeUnknown => "91010",
+            LocalCode::ProxyFailed => "91011",
         }
     }
 
@@ -109,6 +114,7 @@ impl LocalCode {
             | LocalCode::HttpStatus
             | LocalCode::ReplyTooLarge
             | LocalCode::OutcomeUnknown => 502,
+            LocalCode::ProxyFailed => 502,
         }
     }
 }

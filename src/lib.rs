@@ -23,6 +23,7 @@ mod log;
 mod onetalk;
 mod operation;
 mod powertalk;
+mod proxy;
 mod resolve;
 mod retry;
 mod secret;
@@ -30,6 +31,7 @@ mod sendtalk;
 mod tls;
 mod transport;
 mod validate;
+mod wire;
 
 pub use client::Client;
 pub use config::{
@@ -39,10 +41,13 @@ pub use config::{
 pub use envelope::{Envelope, LocalCode};
 pub use log::{level, mask_phone, set_logger, LogSink};
 pub use operation::{Method, Operation, Product};
+pub use proxy::ProxySettings;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tls::TlsSettings;
 pub use validate::{validate, InvalidField};
+#[doc(hidden)]
+pub use wire::write_count;
 
 /// The library version, as in `Cargo.toml` and the User-Agent.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -13,8 +13,10 @@ use ureq::{Agent, Body, Error, RequestBuilder, Timeout};
 use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
 
 use crate::envelope::{Envelope, LocalCode};
+use crate::proxy::{ForwardProxyConnector, ProxySettings};
 use crate::resolve::LiteralFirstResolver;
 use crate::tls::{HandshakeFailure, TlsConnector};
+use crate::wire::CoalesceConnector;
 use crate::{Config, Method};
 
 /// What to send: everything but the agent-level headers (User-Agent, Accept).
@@ -72,6 +74,7 @@ pub(crate) struct Transport {
     max_response_bytes: u64,
     /// The agent's whole-call limit (timeout_ms).
     timeout: Duration,
+    proxy: Option<ProxySettings>,
 }
 
 impl Transport {
@@ -95,20 +98,24 @@ impl Transport {
             .user_agent(user_agent)
             .accept("application/json")
             // ureq would read HTTPS_PROXY & co. by default: where keys go must not change
-            // silently with the environment.
-            .proxy(None)
+            // silently with the environment (proxy_from_env opts in, in src/proxy.rs).
+            .proxy(config.proxy.as_ref().map(ProxySettings::ureq_proxy))
             .build();
-        // ureq's default chain, with the TLS step replaced by this library's (src/tls.rs).
+        // ureq's default chain with a forward-proxy step first, this library's TLS step
+        // (src/tls.rs), and one write per request (src/wire.rs).
         let connector =
-            ().chain(ConnectProxyConnector::default())
+            ().chain(ForwardProxyConnector)
+                .chain(ConnectProxyConnector::default())
                 .chain(TcpConnector::default())
-                .chain(TlsConnector::new(&config.tls));
+                .chain(TlsConnector::new(&config.tls))
+                .chain(CoalesceConnector);
         let agent = Agent::with_parts(agent_config, connector, LiteralFirstResolver::default());
         Transport {
             agent,
             body_limit: config.max_response_bytes.saturating_add(1),
             max_response_bytes: config.max_response_bytes,
             timeout: config.timeout,
+            proxy: config.proxy.clone(),
         }
     }
 
@@ -123,9 +130,22 @@ impl Transport {
                 with_common_headers(self.agent.get(&request.url), request, shortened).call()
             }
         };
+        let proxy = self.proxy.as_ref().filter(|p| p.applies_to(&request.url));
         match response {
-            Ok(response) => self.read_reply(response, timeout),
-            Err(e) => self.failure(e, Phase::Exchange, timeout),
+            Ok(response) => {
+                let forwarded = proxy.filter(|_| request.url.starts_with("http://"));
+                if let Some(attempt) = forwarded.and_then(|p| crate::proxy::refusal(p, &response)) {
+                    return attempt;
+                }
+                self.read_reply(response, timeout)
+            }
+            Err(e) => {
+                let mut attempt = self.failure(e, Phase::Exchange, timeout);
+                if let Some(proxy) = proxy {
+                    crate::proxy::blame(proxy, &mut attempt);
+                }
+                attempt
+            }
         }
     }
 
@@ -245,6 +265,9 @@ impl Transport {
                     self.max_response_bytes
                 ),
             ),
+            (Error::ConnectProxyFailed(reason), _) => {
+                return crate::proxy::connect_refused(&reason);
+            }
             (Error::TooManyRedirects | Error::RedirectFailed, _) => (
                 LocalCode::Redirect,
                 "The server answered a redirect, which is not followed".to_owned(),
