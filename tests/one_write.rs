@@ -89,3 +89,29 @@ fn over_tls_a_call_is_one_write_into_the_tls_session() {
     }
     assert_eq!(sb.requests().as_array().unwrap().len(), 2);
 }
+
+/// The probe ureq makes when it takes a pooled connection still runs: a connection the
+/// server closed after answering is not reused, so a send never goes out on a dead socket
+/// (which would end in 91010, outcome unknown).
+#[test]
+fn a_connection_the_server_closed_is_not_reused() {
+    let reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 68\r\n\r\n{\"status\":200,\"error\":{\"code\":\"\",\"message\":\"\",\"field\":\"\"},\"data\":{}}";
+    assert_eq!(reply.split("\r\n\r\n").nth(1).unwrap().len(), 68);
+    let server =
+        MockServer::start(move |_| support::Reply::RawThenClose(reply.as_bytes().to_vec()));
+    let mut config: Value = serde_json::from_str(&support::config_for(&server.url())).unwrap();
+    config["retry"] = json!({"max_attempts": 1});
+    let client = Client::from_json(&config.to_string()).unwrap();
+    for n in 1..=3 {
+        let (_, reply) = writes_of(
+            &client,
+            Operation::SendtalkSendWhatsapp,
+            send_request("again"),
+        );
+        assert_eq!(reply["status"], 200, "send {n}: {reply}");
+        // Lets the server's FIN arrive; nothing is timed.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(server.connections(), 3, "a fresh connection for each send");
+    assert_eq!(server.requests().len(), 3, "each send went out once");
+}
