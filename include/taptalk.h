@@ -21,7 +21,8 @@
  *   only where that is safe: reads and tt_onetalk_update_case on connection failures,
  *   timeouts and HTTP 429/502/503/504; sends only when the request provably never reached
  *   the server (no connection, TLS refused, 429/503 with Retry-After). A send that timed out
- *   or lost its connection after being written answers 91010 "outcome unknown".
+ *   or lost its connection after being written answers 91010 "outcome unknown". A server
+ *   certificate that does not verify (91004) or a proxy's 4xx (91011) is never repeated.
  * - Keys never appear in any returned string.
  *
  * ERROR CODES (error.code) made by the library, besides the server's own:
