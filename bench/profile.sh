@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # bench/profile.sh: profiles the taptalk-from-C contender of bench/run.
 #   1. callgrind over CALLS (default 2000) SendTalk sends: where the user-space instructions go;
-#   2. strace (when installed): system calls and threads created per call;
-#   3. the floor with and without the library's timeout configuration (bench/README.md).
+#   2. callgrind instructions per call, taptalk against libcurl, plain HTTP and HTTPS
+#      (PROFILE_PER_CALL=0 skips it);
+#   3. strace (when installed): system calls and threads created per call;
+#   4. the floor with and without the library's timeout configuration (bench/README.md).
 # Writes bench/out/callgrind.out; prints the summaries. Needs valgrind.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +35,28 @@ echo "total: ${TOTAL:-?} instructions, about $(( ${TOTAL:-0} / (CALLS + 50) )) p
 callgrind_annotate --inclusive=yes "$OUT/callgrind.out" 2>/dev/null |
     grep -E 'taptalk::|ureq::(run::run|unversioned::resolver|body::)|serde_json::de::from_trait|start_thread \[|malloc.c:(free|malloc) ' |
     head -25 | sed -E 's/ \[[^]]*\]$//' | cut -c1-150
+
+# Instructions per call, taptalk against libcurl, plain and over TLS: two runs of different
+# lengths, so that start-up (library init, the TLS handshake, loading the roots) cancels out.
+per_call() {  # label, CA file or "", command... (CALLS and WARMUP are appended)
+    local label="$1" ca="$2"; shift 2
+    local counts=()
+    for n in 500 2500; do
+        BENCH_CA="$ca" valgrind --tool=callgrind --callgrind-out-file="$TMP/pc.out" "$@" "$n" 50 > /dev/null 2> "$TMP/pc.log"
+        counts+=("$(sed -n 's/.*Collected : //p' "$TMP/pc.log" | head -1)")
+    done
+    printf '  %-34s %8d instructions per call\n' "$label" $(( (counts[1] - counts[0]) / 2000 ))
+}
+if [ "${PROFILE_PER_CALL:-1}" = 1 ]; then
+    echo
+    echo "== callgrind: instructions per call (2,500 calls minus 500 calls, / 2,000) =="
+    HAVE_CURL=0
+    gcc -O2 -I "$BENCH/c" "$BENCH/c/bench_curl.c" -o "$OUT/bench_curl" -lcurl -lcjson 2>/dev/null && HAVE_CURL=1
+    per_call "taptalk (C ABI)" "" "$OUT/bench_taptalk" send "$BASE" "$API_KEY"
+    [ "$HAVE_CURL" = 1 ] && per_call "libcurl easy + cJSON (C)" "" "$OUT/bench_curl" "$BASE" "$API_KEY"
+    per_call "taptalk (C ABI), HTTPS" "$BENCH_CA_FILE" "$OUT/bench_taptalk" send "$BASE_TLS" "$API_KEY"
+    [ "$HAVE_CURL" = 1 ] && per_call "libcurl easy + cJSON (C), HTTPS" "$BENCH_CA_FILE" "$OUT/bench_curl" "$BASE_TLS" "$API_KEY"
+fi
 
 if command -v strace >/dev/null; then
     echo

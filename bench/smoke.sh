@@ -14,7 +14,8 @@ fi
 cat "$LOG"
 # Every row that must always run printed a line in the table.
 for row in "ureq (Rust, raw)" "taptalk (C ABI)" "taptalk (Python)" "taptalk C, validation only" \
-           "taptalk Python, validation only" "taptalk (Python, 4 threads)"; do
+           "taptalk Python, validation only" "taptalk (Python, 4 threads)" \
+           "taptalk (C ABI), HTTPS" "taptalk (Python), HTTPS"; do
     grep -qF "| $row " "$LOG" || { echo "bench smoke: row missing: $row" >&2; exit 1; }
 done
 grep -q '^RSS (taptalk from C)' "$LOG" || { echo "bench smoke: RSS line missing" >&2; exit 1; }

@@ -22,7 +22,8 @@
  *   tt_operations() lists them) on connection failures, timeouts and HTTP 429/502/503/504;
  *   sends only when the request provably never reached the server (no connection, TLS
  *   refused, 429/503 with Retry-After). A send that timed out or lost its connection after
- *   being written answers 91010 "outcome unknown".
+ *   being written answers 91010 "outcome unknown". A server certificate that does not verify
+ *   (91004) or a proxy's 4xx (91011) is never repeated.
  * - Keys never appear in any returned string.
  *
  * ERROR CODES (error.code) made by the library, besides the server's own: the TtErr
@@ -117,6 +118,9 @@ enum TtErr
   // 91010, status 502: outcome unknown: a send timed out or lost its connection after it
   // was written. It may have been delivered and was not retried; check before sending again.
   TT_ERR_OUTCOME_UNKNOWN = 91010,
+  // 91011, status 502: the HTTP proxy could not be reached, refused the request (e.g. 407)
+  // or could not reach the server. Nothing was sent to the server.
+  TT_ERR_PROXY_FAILED = 91011,
   // 92001, status 502: the case cursor cannot progress: 100 or more cases share one
   // updatedTime (a page holds at most 100), or the server says hasMore with an empty page.
   // Nothing was skipped or repeated; data.state is where the cursor stands.

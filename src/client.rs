@@ -235,6 +235,8 @@ fn may_repeat(op: &CallKind, attempt: &Attempt) -> bool {
     match attempt.delivery {
         // Nothing reached the server: safe for every operation.
         Delivery::NotSent => true,
+        // Nothing reached the server, and repeating cannot help (a certificate that fails).
+        Delivery::Refused => false,
         // The request may have been processed: only a read or an idempotent update.
         Delivery::Unknown => idempotent,
         Delivery::Answered => match attempt.http_status {

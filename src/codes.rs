@@ -55,6 +55,9 @@ pub enum LocalCode {
     /// 91010, status 502: outcome unknown: a send timed out or lost its connection after it
     /// was written. It may have been delivered and was not retried; check before sending again.
     OutcomeUnknown = 91010,
+    /// 91011, status 502: the HTTP proxy could not be reached, refused the request (e.g. 407)
+    /// or could not reach the server. Nothing was sent to the server.
+    ProxyFailed = 91011,
     /// 92001, status 502: the case cursor cannot progress: 100 or more cases share one
     /// updatedTime (a page holds at most 100), or the server says hasMore with an empty page.
     /// Nothing was skipped or repeated; data.state is where the cursor stands.

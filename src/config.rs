@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::envelope::{Envelope, LocalCode};
-use crate::{Product, RetryPolicy, Secret};
+use crate::{Product, ProxySettings, RetryPolicy, Secret, TlsSettings};
 
 /// Defaults: on, and generous enough for a slow mobile network.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
@@ -51,6 +51,10 @@ pub struct Config {
     pub max_response_bytes: u64,
     /// When failed attempts are repeated; see [`RetryPolicy`].
     pub retry: RetryPolicy,
+    /// Trusted certificate authorities (`tls`); see [`TlsSettings`].
+    pub tls: TlsSettings,
+    /// The HTTP proxy to go through (`proxy`, or `proxy_from_env`); see [`ProxySettings`].
+    pub proxy: Option<ProxySettings>,
 }
 
 /// Why a configuration was refused: the key at fault and what to do.
@@ -90,7 +94,7 @@ impl Config {
     }
 
     fn from_map(map: &Map<String, Value>) -> Parsed<Config> {
-        const KEYS: [&str; 8] = [
+        const KEYS: [&str; 11] = [
             "powertalk",
             "sendtalk",
             "onetalk",
@@ -99,6 +103,9 @@ impl Config {
             "user_agent",
             "max_response_bytes",
             "retry",
+            "tls",
+            "proxy",
+            "proxy_from_env",
         ];
         refuse_unknown(map, "", &KEYS)?;
         let user_agent = match map.get("user_agent") {
@@ -106,7 +113,7 @@ impl Config {
             Some(Value::String(s)) => Some(header_safe("user_agent", s)?.to_owned()),
             Some(_) => return Err(wrong_type("user_agent", "a string")),
         };
-        Ok(Config {
+        let config = Config {
             powertalk: product(map, Product::PowerTalk)?,
             sendtalk: product(map, Product::SendTalk)?,
             onetalk: product(map, Product::OneTalk)?,
@@ -122,7 +129,11 @@ impl Config {
                 None => RetryPolicy::default(),
                 Some(section) => RetryPolicy::default().merged(section, "retry")?,
             },
-        })
+            tls: TlsSettings::from_section(map.get("tls"))?,
+            proxy: ProxySettings::from_config(map)?,
+        };
+        check_plain_http_proxy(&config)?;
+        Ok(config)
     }
 
     /// The section for `product`, if configured.
@@ -260,7 +271,27 @@ fn check_base_url(path: &str, url: &str) -> Parsed<String> {
     Ok(url.trim_end_matches('/').to_owned())
 }
 
-fn is_loopback(host: &str) -> bool {
+/// Plain http is allowed to loopback only; through a proxy elsewhere the key would cross
+/// the network in clear on its way to the proxy.
+fn check_plain_http_proxy(config: &Config) -> Parsed<()> {
+    let Some(proxy) = config.proxy.as_ref().filter(|p| !p.is_loopback()) else {
+        return Ok(());
+    };
+    for product in [Product::PowerTalk, Product::SendTalk, Product::OneTalk] {
+        if let Some(section) = config.product(product) {
+            if section.base_url.starts_with("http://") && proxy.applies_to(&section.base_url) {
+                let key = format!("{}.base_url", product.key());
+                return Err(ConfigError::new(
+                    &key,
+                    format!("{key} uses plain http, which would reach the proxy ({proxy}) in clear; use https, or a proxy on this machine"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     bare.eq_ignore_ascii_case("localhost")
         || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())

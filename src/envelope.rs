@@ -41,6 +41,7 @@ impl LocalCode {
         (LocalCode::HttpStatus, 0, Sent::Yes),
         (LocalCode::ReplyTooLarge, 502, Sent::Yes),
         (LocalCode::OutcomeUnknown, 502, Sent::Maybe),
+        (LocalCode::ProxyFailed, 502, Sent::No),
         (LocalCode::PagingStuck, 502, Sent::Yes),
     ];
 

@@ -25,14 +25,17 @@ mod onetalk;
 mod operation;
 mod pager;
 mod powertalk;
+mod proxy;
 mod raw;
 pub mod reply;
 mod resolve;
 mod retry;
 mod secret;
 mod sendtalk;
+mod tls;
 mod transport;
 mod validate;
+mod wire;
 
 pub use client::Client;
 pub use config::{
@@ -44,9 +47,13 @@ pub use log::{level, mask_phone, set_logger, LogSink};
 pub use operation::validate;
 pub use operation::{Method, Operation, Product};
 pub use pager::CaseCursor;
+pub use proxy::ProxySettings;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use tls::TlsSettings;
 pub use validate::InvalidField;
+#[doc(hidden)]
+pub use wire::write_count;
 
 /// The C exports as Rust items, for the fuzz targets and tests that call every operation
 /// through its own export. Not a stable API.

@@ -10,10 +10,13 @@ use std::time::Duration;
 use ureq::http::{HeaderValue, StatusCode};
 use ureq::{Agent, Body, Error, RequestBuilder, Timeout};
 
-use ureq::unversioned::transport::DefaultConnector;
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
 
 use crate::envelope::{Envelope, LocalCode};
+use crate::proxy::{ForwardProxyConnector, ProxySettings};
 use crate::resolve::LiteralFirstResolver;
+use crate::tls::{HandshakeFailure, TlsConnector};
+use crate::wire::CoalesceConnector;
 use crate::{Config, Method};
 
 /// What to send: everything but the agent-level headers (User-Agent, Accept).
@@ -41,6 +44,9 @@ pub(crate) struct Attempt {
 pub(crate) enum Delivery {
     /// Nothing reached the server: no connection, or the TLS handshake failed.
     NotSent,
+    /// Nothing reached the server, and repeating cannot help: the server's certificate
+    /// does not verify.
+    Refused,
     /// The request was (or may have been) written and no complete reply came back.
     Unknown,
     /// The server answered something: an envelope, an HTTP error, or garbage.
@@ -68,6 +74,7 @@ pub(crate) struct Transport {
     max_response_bytes: u64,
     /// The agent's whole-call limit (timeout_ms).
     timeout: Duration,
+    proxy: Option<ProxySettings>,
 }
 
 impl Transport {
@@ -90,17 +97,25 @@ impl Transport {
             .max_idle_connections_per_host(IDLE_CONNECTIONS)
             .user_agent(user_agent)
             .accept("application/json")
+            // ureq would read HTTPS_PROXY & co. by default: where keys go must not change
+            // silently with the environment (proxy_from_env opts in, in src/proxy.rs).
+            .proxy(config.proxy.as_ref().map(ProxySettings::ureq_proxy))
             .build();
-        let agent = Agent::with_parts(
-            agent_config,
-            DefaultConnector::new(),
-            LiteralFirstResolver::default(),
-        );
+        // ureq's default chain with a forward-proxy step first, this library's TLS step
+        // (src/tls.rs), and one write per request (src/wire.rs).
+        let connector =
+            ().chain(ForwardProxyConnector)
+                .chain(ConnectProxyConnector::default())
+                .chain(TcpConnector::default())
+                .chain(TlsConnector::new(&config.tls))
+                .chain(CoalesceConnector);
+        let agent = Agent::with_parts(agent_config, connector, LiteralFirstResolver::default());
         Transport {
             agent,
             body_limit: config.max_response_bytes.saturating_add(1),
             max_response_bytes: config.max_response_bytes,
             timeout: config.timeout,
+            proxy: config.proxy.clone(),
         }
     }
 
@@ -115,9 +130,22 @@ impl Transport {
                 with_common_headers(self.agent.get(&request.url), request, shortened).call()
             }
         };
+        let proxy = self.proxy.as_ref().filter(|p| p.applies_to(&request.url));
         match response {
-            Ok(response) => self.read_reply(response, timeout),
-            Err(e) => self.failure(e, Phase::Exchange, timeout),
+            Ok(response) => {
+                let forwarded = proxy.filter(|_| request.url.starts_with("http://"));
+                if let Some(attempt) = forwarded.and_then(|p| crate::proxy::refusal(p, &response)) {
+                    return attempt;
+                }
+                self.read_reply(response, timeout)
+            }
+            Err(e) => {
+                let mut attempt = self.failure(e, Phase::Exchange, timeout);
+                if let Some(proxy) = proxy {
+                    crate::proxy::blame(proxy, &mut attempt);
+                }
+                attempt
+            }
         }
     }
 
@@ -189,7 +217,27 @@ impl Transport {
     }
 
     fn failure(&self, error: Error, phase: Phase, timeout: Duration) -> Attempt {
-        let (code, message) = match (unwrap_io(error), phase) {
+        let error = unwrap_io(error);
+        if let Some(failure) = handshake_failure(&error) {
+            return Attempt {
+                envelope: Envelope::local(
+                    LocalCode::Tls,
+                    format!(
+                        "The TLS handshake with the server failed: {}; the request was not sent",
+                        failure.cause
+                    ),
+                    "",
+                ),
+                delivery: if failure.permanent {
+                    Delivery::Refused
+                } else {
+                    Delivery::NotSent
+                },
+                http_status: None,
+                retry_after: None,
+            };
+        }
+        let (code, message) = match (error, phase) {
             (Error::Timeout(Timeout::Connect | Timeout::Resolve), _) => (
                 LocalCode::ConnectFailed,
                 "Could not connect to the server within connect_timeout_ms; the request was not sent".to_owned(),
@@ -217,6 +265,9 @@ impl Transport {
                     self.max_response_bytes
                 ),
             ),
+            (Error::ConnectProxyFailed(reason), _) => {
+                return crate::proxy::connect_refused(&reason);
+            }
             (Error::TooManyRedirects | Error::RedirectFailed, _) => (
                 LocalCode::Redirect,
                 "The server answered a redirect, which is not followed".to_owned(),
@@ -262,6 +313,14 @@ fn unwrap_io(error: Error) -> Error {
             }
         }
         other => other,
+    }
+}
+
+/// The cause of a failed handshake, named by `TlsConnector`.
+fn handshake_failure(error: &Error) -> Option<&HandshakeFailure> {
+    match error {
+        Error::Io(e) => e.get_ref()?.downcast_ref::<HandshakeFailure>(),
+        _ => None,
     }
 }
 

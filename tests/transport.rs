@@ -309,6 +309,6 @@ fn a_tls_failure_is_reported_as_tls() {
     assert_eq!((reply.status(), reply.code()), (502, "91004"), "{reply}");
     assert_eq!(
         reply.message(),
-        "The TLS handshake with the server failed (certificate or protocol)"
+        "The TLS handshake with the server failed: protocol error (received corrupt message of type InvalidContentType); the request was not sent"
     );
 }

@@ -24,11 +24,17 @@ static int cmp_u64(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* The CA file to trust for an https:// base URL (BENCH_CA), or NULL. */
+static inline const char *bench_ca(void) {
+    const char *ca = getenv("BENCH_CA");
+    return ca && *ca ? ca : NULL;
+}
+
 static inline void report(const char *name, uint64_t *samples, size_t n, uint64_t wall_ns) {
     qsort(samples, n, sizeof *samples, cmp_u64);
     size_t p99 = n * 99 / 100;
     if (p99 >= n) p99 = n - 1;
-    printf("RESULT\t%s\t%zu\t1\t%llu\t%llu\t%.0f\n", name, n,
+    printf("RESULT\t%s%s\t%zu\t1\t%llu\t%llu\t%.0f\n", name, bench_ca() ? ", HTTPS" : "", n,
            (unsigned long long)samples[n / 2], (unsigned long long)samples[p99],
            (double)n * 1e9 / (double)wall_ns);
     fflush(stdout);

@@ -3,6 +3,7 @@
  *   bench_taptalk send     BASE_URL API_KEY CALLS WARMUP   the SendTalk send, timed per call
  *   bench_taptalk validate BASE_URL API_KEY CALLS WARMUP   a send that fails local validation
  *   bench_taptalk rss      BASE_URL API_KEY CALLS WARMUP   VmRSS after 1,000 and after CALLS sends
+ * BENCH_CA=FILE trusts that CA (config tls.ca_file) for an https:// base URL.
  */
 #include "bench_common.h"
 #include "taptalk.h"
@@ -26,9 +27,14 @@ int main(int argc, char **argv) {
     }
     const char *mode = argv[1];
     size_t calls = arg_count(argv[4]), warmup = strtoull(argv[5], NULL, 10);
-    char config[1024];
-    snprintf(config, sizeof config, "{\"sendtalk\":{\"base_url\":\"%s\",\"api_key\":\"%s\"}}",
-             argv[2], argv[3]);
+    char config[2048];
+    if (bench_ca())
+        snprintf(config, sizeof config,
+                 "{\"sendtalk\":{\"base_url\":\"%s\",\"api_key\":\"%s\"},\"tls\":{\"ca_file\":\"%s\"}}",
+                 argv[2], argv[3], bench_ca());
+    else
+        snprintf(config, sizeof config, "{\"sendtalk\":{\"base_url\":\"%s\",\"api_key\":\"%s\"}}",
+                 argv[2], argv[3]);
     char *error = NULL;
     TtClient *client = tt_client_new(config, &error);
     if (!client) { fprintf(stderr, "tt_client_new: %s\n", error); tt_string_free(error); return 1; }

@@ -5,9 +5,12 @@ httpx and urllib3, each over one keep-alive client, the reply read whole and its
 
 CONTENDER: taptalk, taptalk-validate, requests, httpx, urllib3. With THREADS > 1 (taptalk
 only) every thread shares one client and makes CALLS/THREADS calls; calls/s is aggregate.
+BENCH_CA=FILE trusts that CA for an https:// BASE_URL (taptalk: tls.ca_file; requests:
+verify; httpx: verify; urllib3: ca_certs), and the row's name ends in ", HTTPS".
 Prints: RESULT<TAB>name<TAB>calls<TAB>threads<TAB>median_ns<TAB>p99_ns<TAB>calls_per_s
 """
 import json
+import os
 import sys
 import threading
 import time
@@ -15,6 +18,8 @@ import time
 PATH = "/api/v1/message/send_whatsapp"
 BODY = {"phone": "6281212345678", "messageType": "text", "body": "Hello from the benchmark"}
 BODY_BYTES = json.dumps(BODY, separators=(",", ":")).encode()
+CA = os.environ.get("BENCH_CA") or None
+TLS = {"tls": {"ca_file": CA}} if CA else {}
 
 
 def check(envelope):
@@ -24,7 +29,7 @@ def check(envelope):
 
 def taptalk_call(base, key):
     import taptalk
-    client = taptalk.Client(sendtalk={"base_url": base, "api_key": key})
+    client = taptalk.Client(sendtalk={"base_url": base, "api_key": key}, **TLS)
     send = client.sendtalk.send_whatsapp
 
     def call():
@@ -51,17 +56,20 @@ def taptalk_validate_call(base, key):
 def requests_call(base, key):
     import requests
     session = requests.Session()
+    # Per request: a Session's verify loses to REQUESTS_CA_BUNDLE in the environment.
+    verify = CA or True
     url = base + PATH
     headers = {"API-Key": key, "Content-Type": "application/json", "Accept": "application/json"}
 
     def call():
-        check(session.post(url, data=BODY_BYTES, headers=headers).json())
+        check(session.post(url, data=BODY_BYTES, headers=headers, verify=verify).json())
     return call, "requests.Session (Python)"
 
 
 def httpx_call(base, key):
     import httpx
-    client = httpx.Client(headers={"API-Key": key, "Accept": "application/json"})
+    client = httpx.Client(headers={"API-Key": key, "Accept": "application/json"},
+                          verify=CA or True)
     url = base + PATH
 
     def call():
@@ -72,7 +80,7 @@ def httpx_call(base, key):
 
 def urllib3_call(base, key):
     import urllib3
-    pool = urllib3.PoolManager(maxsize=4)
+    pool = urllib3.PoolManager(maxsize=4, **({"ca_certs": CA} if CA else {}))
     url = base + PATH
     headers = {"API-Key": key, "Content-Type": "application/json", "Accept": "application/json"}
 
@@ -123,6 +131,8 @@ def main(argv):
         raise SystemExit("a worker thread failed")
     if threads > 1:
         name = f"taptalk (Python, {threads} threads)"
+    if CA:
+        name += ", HTTPS"
     n = len(merged)
     p99 = merged[min(n - 1, n * 99 // 100)]
     print(f"RESULT\t{name}\t{n}\t{threads}\t{merged[n // 2]}\t{p99}\t{n * 1e9 / wall:.0f}",

@@ -77,9 +77,18 @@ def main(path):
     p = pair(TT_C, FLOOR)
     target("taptalk C within 1.15x of raw ureq", p and p[0] / p[1] <= 1.15,
            f"{p[0] / p[1]:.2f}x ({us(p[0])} vs {us(p[1])} us)" if p else "missing rows")
-    p = pair(TT_C, CURL)
-    target("taptalk C no slower than libcurl", p and p[0] <= p[1],
-           f"{p[0] / p[1]:.2f}x ({us(p[0])} vs {us(p[1])} us)" if p else "missing rows")
+    for suffix in ("", ", HTTPS"):
+        c, curl = by_name.get(TT_C + suffix), by_name.get(CURL + suffix)
+        over = "HTTPS" if suffix else "plain HTTP"
+        if not (c and curl):
+            target(f"taptalk C vs libcurl ({over})", None, "missing rows")
+            continue
+        target(f"taptalk C median <= libcurl's ({over})", c[3] <= curl[3],
+               f"{c[3] / curl[3]:.2f}x ({us(c[3])} vs {us(curl[3])} us)")
+        target(f"taptalk C calls/s >= libcurl's ({over})", c[5] >= curl[5],
+               f"{c[5]:,.0f} vs {curl[5]:,.0f}")
+        target(f"taptalk C p99 within 1.5x of libcurl's ({over})", c[4] <= 1.5 * curl[4],
+               f"{c[4] / curl[4]:.2f}x ({us(c[4])} vs {us(curl[4])} us)")
     p = pair(REQUESTS, TT_PY)
     target("taptalk Python >= 3x faster than requests.Session", p and p[0] / p[1] >= 3,
            f"{p[0] / p[1]:.2f}x faster ({us(p[1])} vs {us(p[0])} us)" if p else "missing rows")

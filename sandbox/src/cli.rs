@@ -1,6 +1,8 @@
 //! The command line of the `taptalk-sandbox` binary.
 
 use crate::config::SandboxConfig;
+use crate::tls::SandboxTls;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -10,9 +12,47 @@ pub enum Command {
     Run {
         listen: String,
         config: Box<SandboxConfig>,
+        tls: TlsFlags,
     },
     Help,
     Version,
+}
+
+/// How to serve HTTPS, from `--tls`, `--tls-cert`, `--tls-key`, `--tls-ca`, `--tls-dir`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TlsFlags {
+    pub generate: bool,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    pub ca: Option<PathBuf>,
+    pub dir: Option<PathBuf>,
+}
+
+impl TlsFlags {
+    pub fn enabled(&self) -> bool {
+        self.generate || self.cert.is_some() || self.key.is_some()
+    }
+
+    /// The certificate to serve, and the file a client should trust (written into `dir`
+    /// for a generated CA).
+    pub fn load(&self, default_dir: &Path) -> Result<(SandboxTls, PathBuf), String> {
+        match (&self.cert, &self.key) {
+            (Some(cert), Some(key)) => {
+                let tls = SandboxTls::from_files(cert, key, self.ca.as_deref())?;
+                let trust = self.ca.clone().unwrap_or_else(|| cert.clone());
+                Ok((tls, trust))
+            }
+            (None, None) => {
+                let tls = SandboxTls::generate()?;
+                let dir = self.dir.as_deref().unwrap_or(default_dir);
+                let ca = tls
+                    .write_to(dir)
+                    .map_err(|e| format!("cannot write the TLS files to {}: {e}", dir.display()))?;
+                Ok((tls, ca))
+            }
+            _ => Err("--tls-cert and --tls-key go together".into()),
+        }
+    }
 }
 
 pub fn help() -> String {
@@ -34,10 +74,16 @@ Usage: taptalk-sandbox [FLAGS]
   --powertalk-max-body-chars N   PowerTalk bodies longer than this are split [{}]
   --threads N                    worker threads [{}]
   --max-request-bytes N          larger request bodies get HTTP 413 [{}]
+  --tls                          serve HTTPS with a CA and a certificate for localhost,
+                                 127.0.0.1 and ::1 made up at start
+  --tls-dir DIR                  where --tls writes ca.pem, cert.pem, key.pem [a temp dir]
+  --tls-cert FILE --tls-key FILE serve HTTPS with this PEM certificate chain and key
+  --tls-ca FILE                  the CA certificate clients should trust (with --tls-cert)
   -h, --help                     print this help
   -V, --version                  print the version
 
-The first line on stdout is `taptalk-sandbox listening on http://HOST:PORT`,
+The first line on stdout is `taptalk-sandbox listening on http://HOST:PORT`
+(`https://` with TLS; the second line is then `tls CA certificate: PATH`),
 followed by the keys it accepts. Point every product's base URL at that URL.
 The control API is under /_sandbox/ (see the README).
 ",
@@ -62,6 +108,7 @@ fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut listen = DEFAULT_LISTEN.to_string();
     let mut config = SandboxConfig::default();
+    let mut tls = TlsFlags::default();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -71,6 +118,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         match flag.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
             "-V" | "--version" => return Ok(Command::Version),
+            "--tls" if inline.is_none() => {
+                tls.generate = true;
+                continue;
+            }
             _ => {}
         }
         let value = match inline {
@@ -102,20 +153,33 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             }
             "--threads" => config.threads = number::<usize>(&flag, &value)?.max(1),
             "--max-request-bytes" => config.max_request_bytes = number(&flag, &value)?,
+            "--tls-cert" => tls.cert = Some(value.into()),
+            "--tls-key" => tls.key = Some(value.into()),
+            "--tls-ca" => tls.ca = Some(value.into()),
+            "--tls-dir" => tls.dir = Some(value.into()),
             _ => return Err(format!("unknown flag {flag} (see --help)")),
         }
+    }
+    if tls.generate && (tls.cert.is_some() || tls.key.is_some()) {
+        return Err("--tls makes its own certificate; leave out --tls-cert/--tls-key".into());
     }
     Ok(Command::Run {
         listen,
         config: Box::new(config),
+        tls,
     })
 }
 
-/// What the binary prints once it listens: the URL line first, then the keys.
-pub fn banner(listening_on: &str, config: &SandboxConfig) -> String {
+/// What the binary prints once it listens: the URL line first, then (HTTPS only) where
+/// the CA certificate is, then the keys.
+pub fn banner(listening_on: &str, ca_file: Option<&Path>, config: &SandboxConfig) -> String {
+    let ca_line = match ca_file {
+        Some(path) => format!("tls CA certificate: {}\n", path.display()),
+        None => String::new(),
+    };
     format!(
         "taptalk-sandbox listening on {listening_on}
-powertalk Server-Key: {} (key id {:?}, key secret {:?})
+{ca_line}powertalk Server-Key: {} (key id {:?}, key secret {:?})
 sendtalk API-Key: {}
 onetalk API-Key: {}
 ",
@@ -133,7 +197,7 @@ mod tests {
 
     fn run(args: &[&str]) -> (String, SandboxConfig) {
         match parse(args.iter().map(|s| s.to_string())).unwrap() {
-            Command::Run { listen, config } => (listen, *config),
+            Command::Run { listen, config, .. } => (listen, *config),
             other => panic!("{other:?}"),
         }
     }
@@ -161,6 +225,32 @@ mod tests {
     }
 
     #[test]
+    fn tls_flags_are_read() {
+        let tls = |a: &[&str]| match parse(a.iter().map(|s| s.to_string())) {
+            Ok(Command::Run { tls, .. }) => Ok(tls),
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => Err(e),
+        };
+        let t = tls(&["--tls", "--tls-dir", "/tmp/x", "--threads", "2"]).unwrap();
+        assert!(t.generate && t.enabled());
+        assert_eq!(t.dir, Some(PathBuf::from("/tmp/x")));
+        let t = tls(&["--tls-cert=c.pem", "--tls-key", "k.pem"]).unwrap();
+        assert!(!t.generate && t.enabled());
+        assert!(!tls(&[]).unwrap().enabled());
+        assert!(tls(&["--tls", "--tls-cert", "c.pem"])
+            .unwrap_err()
+            .contains("--tls makes its own"));
+        let only_cert = TlsFlags {
+            cert: Some("c.pem".into()),
+            ..TlsFlags::default()
+        };
+        assert!(only_cert
+            .load(Path::new("/tmp"))
+            .unwrap_err()
+            .contains("go together"));
+    }
+
+    #[test]
     fn bad_flags_are_explained() {
         let err = |a: &[&str]| parse(a.iter().map(|s| s.to_string())).unwrap_err();
         assert!(err(&["--nope", "1"]).contains("unknown flag"));
@@ -185,6 +275,11 @@ mod tests {
             "--powertalk-max-body-chars",
             "--threads",
             "--max-request-bytes",
+            "--tls",
+            "--tls-dir",
+            "--tls-cert",
+            "--tls-key",
+            "--tls-ca",
         ] {
             assert!(text.contains(flag), "{flag}");
         }

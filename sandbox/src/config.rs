@@ -1,3 +1,4 @@
+use crate::tls::SandboxTls;
 use std::time::Duration;
 
 /// How a sandbox starts. Everything a test may want to vary without touching
@@ -20,6 +21,8 @@ pub struct SandboxConfig {
     pub threads: usize,
     /// Bodies larger than this are refused with HTTP 413.
     pub max_request_bytes: usize,
+    /// Serve HTTPS with this certificate instead of plain HTTP.
+    pub tls: Option<SandboxTls>,
 }
 
 pub const DEFAULT_POWERTALK_KEY_ID: &str = "sandbox-powertalk-key-id";
@@ -41,6 +44,7 @@ impl Default for SandboxConfig {
             invalid_recipients: Vec::new(),
             threads: 8,
             max_request_bytes: 1024 * 1024,
+            tls: None,
         }
     }
 }

@@ -296,7 +296,10 @@ fn refuse(port: u16, request: Request, error: BodyError) {
         }
         Aftermath::Abandon => {
             if let Some(conn) = conn {
-                conn.write_all(&raw_response(&error.reply));
+                // Over TLS raw bytes would corrupt the stream: the client sees the close.
+                if !request.secure() {
+                    conn.write_all(&raw_response(&error.reply));
+                }
                 conn.close();
             }
             // Dropping the request would make tiny_http allocate the whole

@@ -30,6 +30,7 @@ mod server;
 mod socket;
 mod state;
 mod tickets;
+pub mod tls;
 mod verification;
 
 pub use config::{
@@ -37,3 +38,4 @@ pub use config::{
     DEFAULT_SENDTALK_API_KEY,
 };
 pub use server::Sandbox;
+pub use tls::{SandboxTls, TestCa, Validity};

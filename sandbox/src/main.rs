@@ -10,7 +10,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let (listen, config) = match command {
+    let (listen, mut config, tls) = match command {
         Command::Help => {
             print!("{}", cli::help());
             return;
@@ -19,7 +19,27 @@ fn main() {
             println!("taptalk-sandbox {}", env!("CARGO_PKG_VERSION"));
             return;
         }
-        Command::Run { listen, config } => (listen, config),
+        Command::Run {
+            listen,
+            config,
+            tls,
+        } => (listen, config, tls),
+    };
+    let ca_file = if tls.enabled() {
+        let default_dir =
+            std::env::temp_dir().join(format!("taptalk-sandbox-{}", std::process::id()));
+        match tls.load(&default_dir) {
+            Ok((identity, ca_file)) => {
+                config.tls = Some(identity);
+                Some(ca_file)
+            }
+            Err(e) => {
+                eprintln!("taptalk-sandbox: {e}");
+                std::process::exit(2);
+            }
+        }
+    } else {
+        None
     };
     let sandbox = match Sandbox::start_on(&listen, *config) {
         Ok(s) => s,
@@ -28,10 +48,12 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let listening_on = format!("http://{}", sandbox.local_addr());
+    let scheme = if sandbox.is_tls() { "https" } else { "http" };
+    let listening_on = format!("{scheme}://{}", sandbox.local_addr());
     let mut out = std::io::stdout().lock();
     // Scripts wait for the first line to learn the port, so flush at once.
-    let _ = out.write_all(cli::banner(&listening_on, sandbox.config()).as_bytes());
+    let _ =
+        out.write_all(cli::banner(&listening_on, ca_file.as_deref(), sandbox.config()).as_bytes());
     let _ = out.flush();
     drop(out);
     // Serve until the process is killed; the workers do all the work.

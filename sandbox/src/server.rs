@@ -43,7 +43,14 @@ impl Sandbox {
     pub fn start_on(addr: &str, config: SandboxConfig) -> io::Result<Sandbox> {
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
-        let server = tiny_http::Server::from_listener(listener, None)
+        let ssl = match &config.tls {
+            Some(tls) => {
+                tls.check().map_err(io::Error::other)?;
+                Some(tls.server_config())
+            }
+            None => None,
+        };
+        let server = tiny_http::Server::from_listener(listener, ssl)
             .map_err(|e| io::Error::other(e.to_string()))?;
         let server = Arc::new(server);
         let threads = config.threads.max(1);
@@ -66,10 +73,23 @@ impl Sandbox {
         })
     }
 
-    /// The base URL for all three products: `http://127.0.0.1:PORT`.
+    /// The base URL for all three products: `http://127.0.0.1:PORT`, or `https://` when
+    /// started with `tls`.
     pub fn url(&self) -> String {
         let ip = loopback(self.addr.ip());
-        format!("http://{}", SocketAddr::new(ip, self.addr.port()))
+        let scheme = if self.is_tls() { "https" } else { "http" };
+        format!("{scheme}://{}", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    /// Whether it serves HTTPS.
+    pub fn is_tls(&self) -> bool {
+        self.shared.config.tls.is_some()
+    }
+
+    /// The PEM certificate of the CA that signed the sandbox's certificate (HTTPS only):
+    /// what a client must trust (`tls.ca_pem` in the SDK's config).
+    pub fn ca_cert_pem(&self) -> Option<&str> {
+        self.shared.config.tls.as_ref()?.ca_cert_pem.as_deref()
     }
 
     /// The address actually bound.
@@ -89,14 +109,19 @@ impl Sandbox {
 
     /// A taptalk client configuration (`config_json`) with all three products pointed at
     /// this sandbox and its keys: `Client::from_json(&sandbox.client_config().to_string())`.
+    /// Over HTTPS it also trusts the sandbox's CA (`tls.ca_pem`).
     pub fn client_config(&self) -> Value {
         let (url, keys) = (self.url(), &self.shared.config);
-        json!({
+        let mut config = json!({
             "powertalk": {"base_url": url, "server_key_id": keys.powertalk_key_id,
                           "server_key_secret": keys.powertalk_key_secret},
             "sendtalk": {"base_url": url, "api_key": keys.sendtalk_api_key},
             "onetalk": {"base_url": url, "api_key": keys.onetalk_api_key},
-        })
+        });
+        if let Some(ca) = self.ca_cert_pem() {
+            config["tls"] = json!({ "ca_pem": ca });
+        }
+        config
     }
 
     /// Stops accepting, finishes requests in progress, and joins the workers.

@@ -377,3 +377,60 @@ fn the_binary_documents_its_flags_and_refuses_unknown_ones() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn with_tls_the_binary_prints_the_https_url_then_the_ca_file_and_serves_https() {
+    let dir = std::env::temp_dir().join(format!("taptalk-sandbox-cli-tls-{}", std::process::id()));
+    let child = Command::new(env!("CARGO_BIN_EXE_taptalk-sandbox"))
+        .args(["--listen", "127.0.0.1:0", "--tls", "--tls-dir"])
+        .arg(&dir)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Child(child);
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("taptalk-sandbox listening on ")
+        .unwrap()
+        .to_string();
+    assert!(url.starts_with("https://127.0.0.1:"), "{first}");
+    let second = lines.next().unwrap().unwrap();
+    let ca_file = second.strip_prefix("tls CA certificate: ").unwrap();
+    assert_eq!(std::path::Path::new(ca_file), dir.join("ca.pem"));
+    let keys: Vec<String> = lines.by_ref().take(3).map(|l| l.unwrap()).collect();
+    assert!(keys[1].starts_with("sendtalk API-Key: "), "{keys:?}");
+
+    // The SDK, trusting only that CA file, talks to it over real TLS.
+    let config = serde_json::json!({
+        "sendtalk": {"base_url": url, "api_key": "sandbox-sendtalk-api-key"},
+        "tls": {"ca_file": ca_file, "built_in_roots": false}});
+    let client = taptalk::Client::from_json(&config.to_string())
+        .unwrap_or_else(|e| panic!("{}", e.as_json()));
+    let reply = client.call_value(taptalk::Operation::SendtalkSendWhatsapp, message());
+    assert!(reply.is_success(), "{}", reply.as_json());
+    drop(child);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn tls_flags_that_cannot_work_exit_with_status_2() {
+    for args in [
+        &[
+            "--tls-cert",
+            "/nonexistent/cert.pem",
+            "--tls-key",
+            "/nonexistent/key.pem",
+        ][..],
+        &["--tls-cert", "/nonexistent/cert.pem"][..],
+        &["--tls", "--tls-key", "k.pem"][..],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_taptalk-sandbox"))
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with("taptalk-sandbox: "));
+    }
+}

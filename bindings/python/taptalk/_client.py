@@ -39,6 +39,13 @@ class Client(RawRequests):
             "deadline_ms"}`` (on by default). Reads and ``update_case`` are retried on
             connection failures, timeouts and HTTP 429/502/503/504; sends only when the
             request provably never reached the server. ``{"max_attempts": 1}`` turns it off.
+        tls: trusted CAs, ``{"ca_file": PATH, "ca_pem": TEXT, "built_in_roots": bool}``:
+            CA certificates added to the built-in roots (or alone with ``built_in_roots``
+            False), e.g. a company's TLS-inspecting proxy CA.
+        proxy: an HTTP proxy, ``"http://user:password@host:3128"``; a proxy that cannot be
+            reached or refuses raises :class:`ProxyError` (91011).
+        proxy_from_env: True takes the proxy from ``HTTPS_PROXY``/``ALL_PROXY`` and
+            ``NO_PROXY`` (never read otherwise).
 
     Only configured products can be called; calling another raises :class:`AuthError`
     (code 40001) without sending anything. Raises :class:`ConfigError` (``field`` names the
@@ -62,6 +69,9 @@ class Client(RawRequests):
         user_agent: Optional[str] = None,
         max_response_bytes: Optional[int] = None,
         retry: Optional[Mapping[str, Any]] = None,
+        tls: Optional[Mapping[str, Any]] = None,
+        proxy: Optional[str] = None,
+        proxy_from_env: bool = False,
     ) -> None:
         self._handle: Optional[int] = None
         self._library = _native.library()
@@ -80,6 +90,12 @@ class Client(RawRequests):
             config["max_response_bytes"] = max_response_bytes
         if retry is not None:
             config["retry"] = dict(retry)
+        if tls is not None:
+            config["tls"] = dict(tls)
+        if proxy is not None:
+            config["proxy"] = proxy
+        if proxy_from_env:
+            config["proxy_from_env"] = True
         self._configured = frozenset(k for k in ("powertalk", "sendtalk", "onetalk")
                                      if k in config)
         self._lock = threading.Lock()

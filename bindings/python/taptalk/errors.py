@@ -30,6 +30,7 @@ The hierarchy::
         +-- ReplyTooLargeError 91009: larger than max_response_bytes
         +-- OutcomeUnknownError 91010: a send timed out or lost its connection after it
                                was written; it MAY have been delivered and was not retried
+        +-- ProxyError         91011: the HTTP proxy could not be reached or refused; nothing was sent
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ __all__ = [
     "HTTPStatusError",
     "ReplyTooLargeError",
     "OutcomeUnknownError",
+    "ProxyError",
     "error_from_envelope",
 ]
 
@@ -252,6 +254,11 @@ class OutcomeUnknownError(TransportError):
     maybe_delivered = True
 
 
+class ProxyError(TransportError):
+    """91011: the HTTP proxy (config ``proxy``) could not be reached, or refused the request
+    (HTTP 407: check its credentials; 403: its policy). Nothing was sent to the server."""
+
+
 _BY_CODE: Dict[str, Type[TapTalkError]] = {
     "40001": AuthError,
     "40002": ValidationError,
@@ -270,6 +277,7 @@ _BY_CODE: Dict[str, Type[TapTalkError]] = {
     "91008": HTTPStatusError,
     "91009": ReplyTooLargeError,
     "91010": OutcomeUnknownError,
+    "91011": ProxyError,
     "92001": PaginationError,
 }
 

@@ -155,6 +155,33 @@ def test_connect_error():
     assert caught.value.maybe_delivered is False
 
 
+def test_proxy_error_for_a_proxy_that_is_down(sandbox):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with taptalk.Client(**sandbox.config(), proxy=f"http://u:hidden@127.0.0.1:{port}",
+                        retry={"max_attempts": 2, "base_delay_ms": 1}) as client:
+        with pytest.raises(taptalk.ProxyError) as caught:
+            send(client)
+    check_attributes(caught.value, 502, "91011")
+    assert isinstance(caught.value, taptalk.TransportError)
+    assert caught.value.maybe_delivered is False
+    assert caught.value.message == (
+        f"Could not connect to the proxy http://***@127.0.0.1:{port} (connection refused);"
+        " the request was not sent (after 2 attempts)")
+    assert "hidden" not in str(caught.value.envelope)
+    assert sandbox.requests(SEND) == []
+
+
+def test_tls_ca_and_proxy_settings_are_checked_by_the_core():
+    with pytest.raises(taptalk.ConfigError) as caught:
+        taptalk.Client(sendtalk={"api_key": "k"}, tls={"ca_pem": "no certificate here"})
+    assert caught.value.field == "tls.ca_pem"
+    with pytest.raises(taptalk.ConfigError) as caught:
+        taptalk.Client(sendtalk={"api_key": "k"}, proxy="socks5://127.0.0.1:1080")
+    assert caught.value.field == "proxy"
+
+
 def test_connection_lost_on_a_read(sandbox):
     sandbox.fault(path=STATUS, kind="reset_after_read")
     with taptalk.Client(**sandbox.config(), retry={"max_attempts": 1}) as client:
@@ -286,6 +313,7 @@ def test_a_send_refused_with_retry_after_is_retried(client, sandbox):
     (404, "91008", taptalk.HTTPStatusError),
     (502, "91009", taptalk.ReplyTooLargeError),
     (502, "91010", taptalk.OutcomeUnknownError),
+    (502, "91011", taptalk.ProxyError),
     (502, "91099", taptalk.TransportError),
     (429, "42900", taptalk.TapTalkError),
 ])

@@ -1,0 +1,370 @@
+//! Through a real HTTP proxy: Debian's tinyproxy, started per test on a loopback port with
+//! a generated config, in front of the sandbox over plain HTTP (forward requests) and over
+//! TLS (CONNECT), with and without proxy authentication, and a proxy that is down.
+//!
+//! tinyproxy's own log (its stdout with `-d`) shows what it was asked: `CONNECT host:port`
+//! or `POST http://host:port/path`, one "Request" line per request it read.
+
+mod support;
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::sandbox::{client_from, config, start};
+use taptalk::{Client, Operation};
+use taptalk_sandbox::{Sandbox, SandboxConfig, SandboxTls};
+
+const USER: &str = "alice";
+const PASSWORD: &str = "pr0xy-s3cret";
+const SEND_PATH: &str = "/api/v1/message/send_whatsapp";
+
+struct Tinyproxy {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Tinyproxy {
+    fn start(basic_auth: bool) -> Tinyproxy {
+        let port = free_port();
+        let dir =
+            std::env::temp_dir().join(format!("taptalk-tinyproxy-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut conf = format!(
+            "Port {port}\nListen 127.0.0.1\nTimeout 10\nMaxClients 20\nAllow 127.0.0.1\nLogLevel Info\n"
+        );
+        if basic_auth {
+            conf.push_str(&format!("BasicAuth {USER} {PASSWORD}\n"));
+        }
+        std::fs::write(dir.join("tinyproxy.conf"), conf).unwrap();
+        let log = std::fs::File::create(dir.join("tinyproxy.log")).unwrap();
+        let child = Command::new("tinyproxy")
+            .arg("-d")
+            .arg("-c")
+            .arg(dir.join("tinyproxy.conf"))
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("tinyproxy is installed (apt-get install tinyproxy-bin; .ci/run does it)");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tinyproxy did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Tinyproxy { child, port, dir }
+    }
+
+    fn url(&self, credentials: Option<(&str, &str)>) -> String {
+        match credentials {
+            Some((user, password)) => format!("http://{user}:{password}@127.0.0.1:{}", self.port),
+            None => format!("http://127.0.0.1:{}", self.port),
+        }
+    }
+
+    /// The request lines tinyproxy logged ("CONNECT 127.0.0.1:PORT HTTP/1.1", ...).
+    fn requests(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.join("tinyproxy.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| line.split_once("): ").map(|(_, rest)| rest.to_owned()))
+            .filter(|rest| rest.ends_with("HTTP/1.1") || rest.ends_with("HTTP/1.0"))
+            .collect()
+    }
+}
+
+impl Drop for Tinyproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn sandbox(tls: bool) -> Sandbox {
+    start(SandboxConfig {
+        tls: tls.then(|| SandboxTls::generate().unwrap()),
+        ..SandboxConfig::default()
+    })
+}
+
+fn client_via(sb: &Sandbox, proxy: &str, attempts: u32) -> Client {
+    let mut cfg = config(sb);
+    cfg["proxy"] = json!(proxy);
+    cfg["connect_timeout_ms"] = json!(3000);
+    cfg["retry"] = json!({"max_attempts": attempts, "base_delay_ms": 1, "max_delay_ms": 5});
+    client_from(&cfg)
+}
+
+fn send(client: &Client) -> Value {
+    let reply = client.call_value(
+        Operation::SendtalkSendWhatsapp,
+        json!({"phone": "6281212345678", "messageType": "text", "body": "via the proxy"}),
+    );
+    serde_json::from_str(reply.as_json()).unwrap()
+}
+
+fn assert_sent(reply: &Value, sb: &Sandbox) {
+    assert_eq!(reply["status"], 200, "{reply}");
+    assert_eq!(reply["data"]["success"], true, "{reply}");
+    let logged = sb.requests();
+    assert_eq!(logged.as_array().unwrap().len(), 1, "{logged}");
+    assert_eq!(logged[0]["path"], SEND_PATH);
+}
+
+fn assert_proxy_error(reply: &Value, message: &str) {
+    assert_eq!(
+        (&reply["status"], &reply["error"]["code"]),
+        (&json!(502), &json!("91011")),
+        "{reply}"
+    );
+    assert_eq!(reply["error"]["message"], message, "{reply}");
+    let text = reply.to_string();
+    assert!(!text.contains(PASSWORD), "{text}");
+}
+
+#[test]
+fn plain_http_goes_through_the_proxy_as_a_forward_request() {
+    let proxy = Tinyproxy::start(false);
+    let sb = sandbox(false);
+    let reply = send(&client_via(&sb, &proxy.url(None), 1));
+    assert_sent(&reply, &sb);
+    let port = sb.local_addr().port();
+    assert_eq!(
+        proxy.requests(),
+        [format!("POST http://127.0.0.1:{port}{SEND_PATH} HTTP/1.1")]
+    );
+}
+
+#[test]
+fn https_goes_through_the_proxy_with_connect() {
+    let proxy = Tinyproxy::start(false);
+    let sb = sandbox(true);
+    let client = client_via(&sb, &proxy.url(None), 1);
+    let reply = send(&client);
+    assert_sent(&reply, &sb);
+    // The sandbox closes every connection after one answer: one tunnel per call.
+    assert_eq!(send(&client)["status"], 200);
+    let port = sb.local_addr().port();
+    assert_eq!(
+        proxy.requests(),
+        [
+            format!("CONNECT 127.0.0.1:{port} HTTP/1.1"),
+            format!("CONNECT 127.0.0.1:{port} HTTP/1.1")
+        ]
+    );
+}
+
+#[test]
+fn proxy_credentials_open_an_authenticating_proxy_for_http_and_https() {
+    let proxy = Tinyproxy::start(true);
+    let url = proxy.url(Some((USER, PASSWORD)));
+    for tls in [false, true] {
+        let sb = sandbox(tls);
+        let reply = send(&client_via(&sb, &url, 1));
+        assert_sent(&reply, &sb);
+    }
+    assert_eq!(proxy.requests().len(), 2, "{:?}", proxy.requests());
+}
+
+#[test]
+fn a_proxy_that_wants_credentials_answers_91011_once_and_nothing_reaches_the_server() {
+    let proxy = Tinyproxy::start(true);
+    let wrong = proxy.url(Some((USER, "wrong")));
+    // tinyproxy answers no credentials with 407 and a wrong password with 401.
+    for (tls, url, status) in [
+        (false, proxy.url(None), "407 Proxy Authentication Required"),
+        (true, proxy.url(None), "407 Proxy Authentication Required"),
+        (false, wrong.clone(), "401 Unauthorized"),
+        (true, wrong, "401 Unauthorized"),
+    ] {
+        let sb = sandbox(tls);
+        let before = proxy.requests().len();
+        let reply = send(&client_via(&sb, &url, 3));
+        let message = if tls {
+            format!("The proxy refused the tunnel to the server: HTTP {status} (check the user and password in proxy); the request was not sent")
+        } else {
+            let shown = if url.contains('@') {
+                "http://***@"
+            } else {
+                "http://"
+            };
+            format!("The proxy {shown}127.0.0.1:{} refused the request: HTTP {status} (check the user and password in proxy); the request was not sent", proxy.port)
+        };
+        assert_proxy_error(&reply, &message);
+        assert_eq!(
+            proxy.requests().len(),
+            before + 1,
+            "refused once, not retried"
+        );
+        assert_eq!(sb.requests(), json!([]), "the server saw nothing");
+    }
+}
+
+#[test]
+fn a_proxy_that_is_down_answers_91011_and_counts_as_nothing_sent() {
+    let sb = sandbox(true);
+    let port = free_port();
+    let reply = send(&client_via(
+        &sb,
+        &format!("http://{USER}:{PASSWORD}@127.0.0.1:{port}"),
+        3,
+    ));
+    assert_proxy_error(
+        &reply,
+        &format!("Could not connect to the proxy http://***@127.0.0.1:{port} (connection refused); the request was not sent (after 3 attempts)"),
+    );
+    assert_eq!(
+        reply["data"]["attempts"], 3,
+        "a send is repeated: it never left"
+    );
+    assert_eq!(sb.requests(), json!([]));
+}
+
+#[test]
+fn a_proxy_that_cannot_reach_the_server_answers_91011() {
+    let proxy = Tinyproxy::start(false);
+    let closed = free_port();
+    let mut cfg = json!({"sendtalk": {"base_url": format!("https://127.0.0.1:{closed}"),
+                                      "api_key": "k"},
+                         "proxy": proxy.url(None), "retry": {"max_attempts": 2, "base_delay_ms": 1}});
+    cfg["tls"] = json!({});
+    let reply = send(&client_from(&cfg));
+    assert_proxy_error(
+        &reply,
+        "The proxy refused the tunnel to the server: HTTP 500 Internal Server Error; the request was not sent (after 2 attempts)",
+    );
+    assert_eq!(
+        proxy.requests().len(),
+        2,
+        "a 5xx from the proxy may heal: repeated"
+    );
+}
+
+#[test]
+fn proxy_credentials_never_reach_an_envelope_a_log_line_or_debug() {
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = lines.clone();
+    taptalk::set_logger(
+        Some(Arc::new(move |_level, _target: &str, line: &str| {
+            sink.lock().unwrap().push(line.to_owned())
+        })),
+        taptalk::level::TRACE,
+    );
+    let sb = sandbox(false);
+    let down = format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", free_port());
+    let reply = send(&client_via(&sb, &down, 2));
+    taptalk::set_logger(None, 0);
+    assert_eq!(reply["error"]["code"], "91011");
+    let mut cfg = config(&sb);
+    cfg["proxy"] = json!(down);
+    let parsed = taptalk::Config::from_json(&cfg.to_string()).unwrap();
+    let debug = format!("{parsed:?}");
+    let lines = lines.lock().unwrap().join("\n");
+    assert!(!lines.is_empty(), "the attempts were logged");
+    let encoded = "YWxpY2U6cHIweHktczNjcmV0"; // base64("alice:pr0xy-s3cret")
+    for text in [reply.to_string(), lines, debug] {
+        assert!(
+            !text.contains(PASSWORD) && !text.contains(encoded),
+            "{text}"
+        );
+    }
+}
+
+/// The environment is read only on request. One test, since the variables are global.
+#[test]
+fn the_environment_is_used_only_when_proxy_from_env_is_set() {
+    let proxy = Tinyproxy::start(false);
+    let sb = sandbox(true);
+    std::env::set_var("HTTPS_PROXY", proxy.url(None));
+    std::env::remove_var("NO_PROXY");
+    std::env::remove_var("no_proxy");
+
+    // Not asked: straight to the server.
+    assert_eq!(send(&client_from(&config(&sb)))["status"], 200);
+    assert_eq!(proxy.requests().len(), 0, "{:?}", proxy.requests());
+
+    let mut opted_in = config(&sb);
+    opted_in["proxy_from_env"] = json!(true);
+    assert_eq!(send(&client_from(&opted_in))["status"], 200);
+    assert_eq!(proxy.requests().len(), 1);
+
+    std::env::set_var("NO_PROXY", "localhost,127.0.0.1");
+    assert_eq!(send(&client_from(&opted_in))["status"], 200);
+    assert_eq!(proxy.requests().len(), 1, "NO_PROXY is honoured");
+
+    std::env::set_var("HTTPS_PROXY", "socks5://u:hidden@127.0.0.1:1");
+    let err = taptalk::Config::from_json(&opted_in.to_string()).unwrap_err();
+    assert_eq!(err.key, "proxy_from_env");
+    assert!(
+        err.message
+            .starts_with("HTTPS_PROXY must be an http:// proxy"),
+        "{}",
+        err.message
+    );
+    assert!(!err.message.contains("hidden"));
+    std::env::remove_var("HTTPS_PROXY");
+    std::env::remove_var("NO_PROXY");
+    assert_eq!(
+        send(&client_from(&opted_in))["status"],
+        200,
+        "no proxy set: direct"
+    );
+    assert_eq!(sb.requests().as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn bad_proxy_settings_are_refused_with_the_key_named() {
+    let refused = |extra: Value| {
+        let mut cfg = json!({"sendtalk": {"api_key": "k"}});
+        for (k, v) in extra.as_object().unwrap() {
+            cfg[k] = v.clone();
+        }
+        let err = taptalk::Config::from_json(&cfg.to_string()).unwrap_err();
+        (err.key, err.message)
+    };
+    let expected = " (expected e.g. http://user:password@host:3128)";
+    for (proxy, why) in [
+        ("https://proxy.corp:3128", "must be an http:// proxy (the connection to the proxy is plain; HTTPS to the server is tunnelled through it)"),
+        ("socks5://proxy.corp:1080", "must be an http:// proxy (the connection to the proxy is plain; HTTPS to the server is tunnelled through it)"),
+        ("http://proxy.corp:3128/path", "must not have a path or query"),
+        ("http://", "is not a valid URL"),
+    ] {
+        assert_eq!(
+            refused(json!({ "proxy": proxy })),
+            ("proxy".to_owned(), format!("proxy {why}{expected}")),
+            "{proxy}"
+        );
+    }
+    assert_eq!(refused(json!({"proxy": 3128})).0, "proxy");
+    assert_eq!(
+        refused(json!({"proxy": "http://p:1", "proxy_from_env": true})).0,
+        "proxy_from_env"
+    );
+    assert_eq!(
+        refused(json!({"proxy_from_env": "yes"})).0,
+        "proxy_from_env"
+    );
+    let (key, message) = refused(json!({
+        "sendtalk": {"base_url": "http://127.0.0.1:8080", "api_key": "k"},
+        "proxy": "http://u:hidden@proxy.corp:3128"}));
+    assert_eq!(key, "sendtalk.base_url");
+    assert_eq!(message, "sendtalk.base_url uses plain http, which would reach the proxy (http://***@proxy.corp:3128) in clear; use https, or a proxy on this machine");
+    // A scheme-less proxy is taken as http://, as curl and ureq do.
+    let config =
+        taptalk::Config::from_json(r#"{"sendtalk": {"api_key": "k"}, "proxy": "proxy.corp:3128"}"#)
+            .unwrap();
+    assert_eq!(config.proxy.unwrap().to_string(), "http://proxy.corp:3128");
+}
