@@ -19,6 +19,8 @@ mod client;
 mod config;
 mod envelope;
 mod ffi;
+#[cfg(feature = "jni")]
+mod jni;
 mod log;
 mod onetalk;
 mod operation;
