@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde_json::{Map, Value};
-use ureq::http::HeaderValue;
+use ureq::http::{HeaderName, HeaderValue};
 
 use crate::envelope::{Envelope, LocalCode};
 use crate::log::{self, level};
@@ -38,10 +38,12 @@ pub struct Client {
     onetalk: Option<Credentials>,
 }
 
-/// A product's base URL and its auth header value, built once.
+/// A product's base URL, auth header value and extra headers, built once.
 struct Credentials {
     base_url: String,
-    auth_value: HeaderValue,
+    /// `None` for a relay section without a TapTalk key.
+    auth_value: Option<HeaderValue>,
+    extra_headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl Credentials {
@@ -61,7 +63,8 @@ impl Credentials {
         auth_value.set_sensitive(true);
         Credentials {
             base_url: config.base_url.clone(),
-            auth_value,
+            auth_value: (!config.key.expose().is_empty()).then_some(auth_value),
+            extra_headers: crate::relay::wire(&config.headers),
         }
     }
 }
@@ -319,8 +322,11 @@ fn wire_request(
     WireRequest {
         method: op.method(),
         url,
-        auth_header: op.product().auth_header(),
-        auth_value: &credentials.auth_value,
+        auth: credentials
+            .auth_value
+            .as_ref()
+            .map(|value| (op.product().auth_header(), value)),
+        extra_headers: &credentials.extra_headers,
         body,
     }
 }

@@ -25,6 +25,7 @@ mod log;
 mod onetalk;
 mod operation;
 mod powertalk;
+mod relay;
 mod resolve;
 mod retry;
 mod secret;
@@ -40,6 +41,7 @@ pub use config::{
 pub use envelope::{Envelope, LocalCode};
 pub use log::{level, mask_phone, set_logger, LogSink};
 pub use operation::{Method, Operation, Product};
+pub use relay::{ExtraHeader, RESERVED_HEADERS};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use validate::{validate, InvalidField};
