@@ -18,14 +18,17 @@ command -v cargo-ndk >/dev/null || { echo "cargo-ndk is missing: cargo install c
 rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android i686-linux-android
 
 # 16 KB page alignment: required by Google Play for apps targeting Android 15 and later, and
-# harmless on 4 KB devices.
-export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-Wl,-z,max-page-size=16384"
-# --platform 21: the module's minSdk. The `mobile` profile (Cargo.toml) is size-optimised and
-# keeps panic = "unwind", which the JNI and C boundaries rely on.
+# harmless on 4 KB devices. Packed relocations (Android's APS2 format, loadable from API 23):
+# the same saving scripts/build-mobile.sh measures on Linux with DT_RELR; and identical code
+# folding (the NDK links with lld).
+export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-Wl,-z,max-page-size=16384 -C link-arg=-Wl,--pack-dyn-relocs=android -C link-arg=-Wl,--icf=all"
+# --platform 23: the module's minSdk. The `mobile` profile (Cargo.toml) is size-optimised and
+# keeps panic = "unwind", which the JNI and C boundaries rely on; features as in
+# scripts/build-mobile.sh.
 cargo ndk \
   -t arm64-v8a -t armeabi-v7a -t x86_64 -t x86 \
-  --platform 21 \
+  --platform 23 \
   -o "$out" \
-  build --profile mobile --features jni,mobile
+  build --profile mobile --lib --features jni,mobile
 
 find "$out" -name libtaptalk.so -exec ls -l {} \;

@@ -14,11 +14,19 @@ if ! command -v javac >/dev/null || [ ! -f "$junit" ]; then
   exit 1
 fi
 
-cargo build --features jni --lib
-# The JNI layer's own unit tests (panic -> 90004, the reply's parts).
-cargo test --features jni --lib jni::
+# TAPTALK_JAVA_LIB: run the suite against that prebuilt library instead (scripts/test-mobile-build.sh
+# uses it for the mobile build); the label then says so.
+label=java
+if [ -n "${TAPTALK_JAVA_LIB:-}" ]; then
+  lib="$(realpath "$TAPTALK_JAVA_LIB")"
+  label="${TAPTALK_JAVA_LABEL:-java ($TAPTALK_JAVA_LIB)}"
+else
+  cargo build --features jni --lib
+  # The JNI layer's own unit tests (panic -> 90004, the reply's parts).
+  cargo test --features jni --lib jni::
+  lib="$PWD/target/debug/libtaptalk.so"
+fi
 cargo build -p taptalk-sandbox --bin taptalk-sandbox
-lib="$PWD/target/debug/libtaptalk.so"
 out=bindings/java/build
 rm -rf "$out" && mkdir -p "$out/classes" "$out/test-classes"
 # Java 8 language level and API, so the same sources build for Android.
@@ -42,11 +50,11 @@ failed=$(grep -oE '[0-9]+ tests failed' "$log" | awk '{print $1}' | tail -1)
 passed=${passed:-0}
 failed=${failed:-0}
 if grep -qE 'WARNING in native method|JNI local refs' "$log"; then
-  echo "java: -Xcheck:jni reported a problem (see above)"
+  echo "$label: -Xcheck:jni reported a problem (see above)"
   failed=$((failed + 1))
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
-echo "java: $passed passed, $failed failed"
+echo "$label: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

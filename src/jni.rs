@@ -19,8 +19,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::Arc;
 
-use jni::objects::{GlobalRef, JClass, JObject, JObjectArray, JString, JValue};
-use jni::sys::{jint, jlong, jobjectArray, jstring};
+use jni::objects::{GlobalRef, JClass, JMethodID, JObject, JObjectArray, JString};
+use jni::signature::{Primitive, ReturnType};
+use jni::sys::{jint, jlong, jobjectArray, jstring, jvalue};
 use jni::JNIEnv;
 
 use crate::envelope::{Envelope, LocalCode};
@@ -235,7 +236,7 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_call<'l>(
 /// does not know is attached for the line and detached after.
 #[no_mangle]
 pub extern "system" fn Java_io_taptalk_sdk_Native_setLogListener<'l>(
-    env: JNIEnv<'l>,
+    mut env: JNIEnv<'l>,
     _class: JClass<'l>,
     listener: JObject<'l>,
     max_level: jint,
@@ -245,34 +246,56 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_setLogListener<'l>(
             crate::set_logger(None, 0);
             return;
         }
-        let (Ok(vm), Ok(listener)) = (env.get_java_vm(), env.new_global_ref(&listener)) else {
+        // The method is looked up once here (the global reference keeps its class loaded), so
+        // each line is a plain call with no signature parsing.
+        let found = (|| -> jni::errors::Result<_> {
+            let vm = env.get_java_vm()?;
+            let class = env.get_object_class(&listener)?;
+            let log =
+                env.get_method_id(&class, "log", "(ILjava/lang/String;Ljava/lang/String;)V")?;
+            env.delete_local_ref(class)?;
+            Ok((vm, env.new_global_ref(&listener)?, log))
+        })();
+        let Ok((vm, listener, log)) = found else {
             let _ = env.exception_clear();
             return;
         };
         let sink = move |level: i32, target: &str, line: &str| {
-            forward(&vm, &listener, level, target, line);
+            forward(&vm, &listener, log, level, target, line);
         };
         crate::set_logger(Some(Arc::new(sink)), max_level);
     }));
 }
 
-fn forward(vm: &jni::JavaVM, listener: &GlobalRef, level: i32, target: &str, line: &str) {
+fn forward(
+    vm: &jni::JavaVM,
+    listener: &GlobalRef,
+    log: JMethodID,
+    level: i32,
+    target: &str,
+    line: &str,
+) {
     let Ok(mut env) = vm.attach_current_thread() else {
         return;
     };
     let _ = env.with_local_frame(4, |env| -> jni::errors::Result<()> {
         let target = env.new_string(target)?;
         let line = env.new_string(line)?;
-        let result = env.call_method(
-            listener.as_obj(),
-            "log",
-            "(ILjava/lang/String;Ljava/lang/String;)V",
-            &[
-                JValue::Int(level),
-                JValue::Object(&target),
-                JValue::Object(&line),
-            ],
-        );
+        let args = [
+            jvalue { i: level },
+            jvalue { l: target.as_raw() },
+            jvalue { l: line.as_raw() },
+        ];
+        // SAFETY: `log` was looked up on this listener's class with exactly this signature:
+        // (int, String, String) -> void.
+        let result = unsafe {
+            env.call_method_unchecked(
+                listener.as_obj(),
+                log,
+                ReturnType::Primitive(Primitive::Void),
+                &args,
+            )
+        };
         if result.is_err() || env.exception_check()? {
             // A listener that throws loses its line; the call that logged it goes on.
             env.exception_clear()?;
