@@ -14,6 +14,9 @@ cargo test --workspace 2>&1 | tee -a "$log"
 bash scripts/test-python.sh 2>&1 | tee -a "$log"
 # Java: rebuilds libtaptalk with the `jni` feature; the leak check makes 100,000 calls (~2 min).
 bash scripts/test-java.sh 2>&1 | tee -a "$log"
+# The mobile build (size-optimised, packed relocations, ICF) passes the Java suite, and every
+# Rust test passes with the `mobile` feature.
+bash scripts/test-mobile-build.sh 2>&1 | tee -a "$log"
 # Swift: only its module map can be checked here (clang -fmodules); no Swift compiler.
 bash scripts/test-swift-modulemap.sh 2>&1 | tee -a "$log"
 bash bench/smoke.sh
