@@ -20,4 +20,5 @@ for row in "ureq (Rust, raw)" "taptalk (C ABI)" "taptalk (Python)" "taptalk C, v
 done
 grep -q '^RSS (taptalk from C)' "$LOG" || { echo "bench smoke: RSS line missing" >&2; exit 1; }
 grep -q '^libtaptalk.so: ' "$LOG" || { echo "bench smoke: .so size line missing" >&2; exit 1; }
+grep -q '^libtaptalk.so, mobile build ' "$LOG" || { echo "bench smoke: mobile size line missing" >&2; exit 1; }
 echo "bench smoke: ok (bench/run --quick printed every row)"

@@ -19,13 +19,13 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde_json::{Map, Value};
-use ureq::http::HeaderValue;
+use ureq::http::{HeaderName, HeaderValue};
 
 use crate::envelope::{Envelope, LocalCode};
 use crate::log::{self, level};
 use crate::operation::Wire;
 use crate::transport::{Attempt, Delivery, Transport, WireRequest};
-use crate::{validate, Config, Operation, Product, ProductConfig, RetryPolicy};
+use crate::{validate, Config, Method, Operation, Product, ProductConfig, RetryPolicy};
 
 /// A thread-safe TapTalk client holding one pooled keep-alive HTTP agent. Share it (e.g. in
 /// an `Arc`) rather than making one per call.
@@ -37,13 +37,43 @@ pub struct Client {
     onetalk: Option<Credentials>,
 }
 
-/// A product's base URL and its auth header value, built once.
-struct Credentials {
+/// A product's base URL, auth header value and extra headers, built once.
+pub(crate) struct Credentials {
     base_url: String,
-    auth_value: HeaderValue,
+    /// `None` for a relay section without a TapTalk key.
+    auth_value: Option<HeaderValue>,
+    extra_headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl Credentials {
+    pub(crate) fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// A request to `url` carrying this product's headers exactly as an operation's would.
+    pub(crate) fn wire(
+        &self,
+        product: Product,
+        method: Method,
+        url: String,
+        body: Option<Vec<u8>>,
+    ) -> WireRequest<'_> {
+        WireRequest {
+            method,
+            url,
+            auth: self.auth(product),
+            extra_headers: &self.extra_headers,
+            body,
+        }
+    }
+
+    /// The key header and its value, unless this is a relay section without a key.
+    fn auth(&self, product: Product) -> Option<(&'static str, &HeaderValue)> {
+        self.auth_value
+            .as_ref()
+            .map(|value| (product.auth_header(), value))
+    }
+
     fn new(product: Product, config: &ProductConfig) -> Credentials {
         let raw = match product {
             Product::PowerTalk => base64::engine::general_purpose::STANDARD.encode(format!(
@@ -60,7 +90,8 @@ impl Credentials {
         auth_value.set_sensitive(true);
         Credentials {
             base_url: config.base_url.clone(),
-            auth_value,
+            auth_value: (!config.key.expose().is_empty()).then_some(auth_value),
+            extra_headers: crate::relay::wire(&config.headers),
         }
     }
 }
@@ -215,10 +246,9 @@ impl Client {
         }
     }
 
-    /// A configured product's base URL and auth header value (for raw requests).
-    pub(crate) fn endpoint(&self, product: Product) -> Option<(&str, &HeaderValue)> {
+    /// A configured product's credentials (for raw requests).
+    pub(crate) fn endpoint(&self, product: Product) -> Option<&Credentials> {
         self.credentials(product)
-            .map(|c| (c.base_url.as_str(), &c.auth_value))
     }
 }
 
@@ -337,8 +367,8 @@ fn wire_request(
     WireRequest {
         method: op.method(),
         url,
-        auth_header: op.product().auth_header(),
-        auth_value: &credentials.auth_value,
+        auth: credentials.auth(op.product()),
+        extra_headers: &credentials.extra_headers,
         body,
     }
 }

@@ -28,8 +28,11 @@ pub struct ProductConfig {
     pub base_url: String,
     /// The PowerTalk Server Key ID (empty for the API-Key products).
     pub key_id: String,
-    /// The API key, or the PowerTalk Server Key Secret.
+    /// The API key, or the PowerTalk Server Key Secret. Empty (with `key_id`) for a relay
+    /// section that carries the app's own `headers` instead: then no key header is sent.
     pub key: Secret,
+    /// Extra request headers (the app's credentials for its relay); see `relay.rs`.
+    pub headers: Vec<crate::relay::ExtraHeader>,
 }
 
 /// A parsed, checked configuration. `Debug` never prints a key.
@@ -171,7 +174,7 @@ fn product(map: &Map<String, Value>, product: Product) -> Parsed<Option<ProductC
         Product::PowerTalk => ("server_key_id", "server_key_secret"),
         Product::SendTalk | Product::OneTalk => ("", "api_key"),
     };
-    let known: Vec<&str> = ["base_url", key_id_name, key_name]
+    let known: Vec<&str> = ["base_url", key_id_name, key_name, crate::relay::KEY]
         .into_iter()
         .filter(|k| !k.is_empty())
         .collect();
@@ -188,6 +191,18 @@ fn product(map: &Map<String, Value>, product: Product) -> Parsed<Option<ProductC
         (Some(Value::String(url)), _) => check_base_url(&format!("{name}.base_url"), url)?,
         (Some(_), _) => return Err(wrong_type(&format!("{name}.base_url"), "a string")),
     };
+    let headers = crate::relay::parse(section, name)?;
+    // A relay section (extra headers, no key given) sends no TapTalk key at all: the relay
+    // adds it. Giving part of a key is still refused below.
+    if !headers.is_empty() && !section.contains_key(key_name) && !section.contains_key(key_id_name)
+    {
+        return Ok(Some(ProductConfig {
+            base_url,
+            key_id: String::new(),
+            key: Secret::new(""),
+            headers,
+        }));
+    }
     let key_id = if key_id_name.is_empty() {
         String::new()
     } else {
@@ -205,6 +220,7 @@ fn product(map: &Map<String, Value>, product: Product) -> Parsed<Option<ProductC
         base_url,
         key_id,
         key,
+        headers,
     }))
 }
 
@@ -224,7 +240,7 @@ fn required_key<'a>(section: &'a Map<String, Value>, product: &str, name: &str) 
 
 /// CR or LF in a header value would let a key inject headers; other control characters
 /// are invalid in headers anyway.
-fn header_safe<'a>(path: &str, value: &'a str) -> Parsed<&'a str> {
+pub(crate) fn header_safe<'a>(path: &str, value: &'a str) -> Parsed<&'a str> {
     if value.contains(['\r', '\n']) {
         return Err(ConfigError::new(
             path,

@@ -23,7 +23,6 @@ use crate::client::CallKind;
 use crate::config::{refuse_unknown, ConfigError};
 use crate::envelope::{Envelope, LocalCode};
 use crate::log::{self, level};
-use crate::transport::WireRequest;
 use crate::{Client, Method, Product, RetryPolicy};
 
 /// Longer paths are refused: no TapTalk endpoint comes near it.
@@ -56,7 +55,7 @@ impl Client {
             Ok(options) => options,
             Err(e) => return e.to_envelope(),
         };
-        let Some((base_url, auth_value)) = self.endpoint(product) else {
+        let Some(credentials) = self.endpoint(product) else {
             return Envelope::local(
                 LocalCode::NotConfigured,
                 format!(
@@ -68,6 +67,7 @@ impl Client {
                 "",
             );
         };
+        let base_url = credentials.base_url();
         let prepared = check_path(path)
             .and_then(|()| payload(method, json))
             .and_then(|(query, body)| {
@@ -93,13 +93,7 @@ impl Client {
             .filter(|_| log::enabled(level::ERROR))
             .and_then(|text| serde_json::from_str::<Value>(text).ok())
             .and_then(|v| v.get("phone").and_then(Value::as_str).map(log::mask_phone));
-        let wire = WireRequest {
-            method,
-            url,
-            auth_header: product.auth_header(),
-            auth_value,
-            body,
-        };
+        let wire = credentials.wire(product, method, url, body);
         // Query strings stay out of log lines: they may carry personal data.
         let name = format!("{}.request {} {path}", product.key(), method.as_str());
         let kind = CallKind {

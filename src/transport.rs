@@ -7,7 +7,7 @@
 use std::io;
 use std::time::Duration;
 
-use ureq::http::{HeaderValue, StatusCode};
+use ureq::http::{HeaderName, HeaderValue, StatusCode};
 use ureq::{Agent, Body, Error, RequestBuilder, Timeout};
 
 use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
@@ -23,8 +23,10 @@ use crate::{Config, Method};
 pub(crate) struct WireRequest<'a> {
     pub method: Method,
     pub url: String,
-    pub auth_header: &'static str,
-    pub auth_value: &'a HeaderValue,
+    /// The product's key header and value; `None` for a relay section without a key.
+    pub auth: Option<(&'static str, &'a HeaderValue)>,
+    /// The app's own headers for its relay (names checked against the ones set here).
+    pub extra_headers: &'a [(HeaderName, HeaderValue)],
     /// JSON body for POST; `None` for GET.
     pub body: Option<Vec<u8>>,
 }
@@ -336,8 +338,14 @@ fn with_common_headers<B>(
         Some(timeout) => builder.config().timeout_global(Some(timeout)).build(),
         None => builder,
     };
-    builder
-        .header(request.auth_header, request.auth_value.clone())
+    let builder = match request.auth {
+        Some((name, value)) => builder.header(name, value.clone()),
+        None => builder,
+    };
+    request
+        .extra_headers
+        .iter()
+        .fold(builder, |b, (name, value)| b.header(name, value.clone()))
         .header("Content-Type", "application/json")
 }
 

@@ -3,7 +3,7 @@
     python3 report.py RESULTS_FILE
 
 Lines read (tab-separated): RESULT name calls threads median_ns p99_ns calls_per_s,
-RSS kb_at_1k calls kb_at_end, SO bytes stripped_bytes, NOTE text, MISSING name reason.
+RSS kb_at_1k calls kb_at_end, SO bytes stripped_bytes, SOMOBILE stripped_bytes cargo_args, NOTE text, MISSING name reason.
 """
 import sys
 
@@ -21,7 +21,7 @@ def us(ns):
 
 
 def main(path):
-    rows, notes, missing, rss, so = [], [], [], None, None
+    rows, notes, missing, rss, so, mobile = [], [], [], None, None, None
     with open(path) as f:
         for line in f:
             parts = line.rstrip("\n").split("\t")
@@ -30,6 +30,8 @@ def main(path):
                              int(parts[5]), float(parts[6])))
             elif parts[0] == "RSS":
                 rss = (int(parts[1]), int(parts[2]), int(parts[3]))
+            elif parts[0] == "SOMOBILE":
+                mobile = (parts[1], parts[2])
             elif parts[0] == "SO":
                 so = (int(parts[1]), int(parts[2]))
             elif parts[0] == "NOTE":
@@ -56,6 +58,12 @@ def main(path):
     print()
     if so:
         print(f"libtaptalk.so: {so[0] / 1024:,.0f} KiB as built, {so[1] / 1024:,.0f} KiB stripped")
+    if mobile:
+        size, args = mobile
+        if size:
+            print(f"libtaptalk.so, mobile build (cargo {args}, x86_64): {int(size) / 1024:,.0f} KiB stripped ({int(size) / 1048576:.2f} MiB)")
+        else:
+            print(f"libtaptalk.so, mobile build (cargo {args}): not built in --quick; run bench/run")
     if rss:
         growth = rss[2] - rss[0]
         print(f"RSS (taptalk from C): {rss[0]:,} kB after 1,000 calls, {rss[2]:,} kB after "

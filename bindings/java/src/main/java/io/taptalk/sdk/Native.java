@@ -1,0 +1,79 @@
+package io.taptalk.sdk;
+
+import java.io.File;
+
+/**
+ * The JNI entry points, compiled into libtaptalk itself (cargo feature {@code jni}), and the
+ * one place that loads it.
+ *
+ * <p>Search order, first hit wins, and a location that is named but fails is an error (never
+ * silently replaced by another copy):
+ * <ol>
+ *   <li>the system property {@code taptalk.library.path}: the library file's full path;</li>
+ *   <li>the environment variable {@code TAPTALK_LIBRARY}: the same (as for the Python package);</li>
+ *   <li>{@code System.loadLibrary("taptalk")}: on Android the app's
+ *       {@code jniLibs/<abi>/libtaptalk.so}; on a desktop JVM {@code java.library.path}.</li>
+ * </ol>
+ * The library's ABI version must equal {@link #ABI_VERSION}.
+ */
+final class Native {
+    /** The ABI version this binding was written for ({@code TT_ABI_VERSION} in taptalk.h). */
+    static final int ABI_VERSION = 1;
+
+    /** Where the library came from: a path, or "taptalk" for System.loadLibrary. */
+    static final String SOURCE;
+
+    static {
+        SOURCE = load();
+        int abi;
+        try {
+            abi = abiVersion();
+        } catch (UnsatisfiedLinkError e) {
+            throw new UnsatisfiedLinkError("libtaptalk from " + SOURCE
+                    + " has no JNI entry points: build it with `cargo build --features jni`");
+        }
+        if (abi != ABI_VERSION) {
+            throw new UnsatisfiedLinkError("libtaptalk from " + SOURCE + " speaks ABI " + abi
+                    + ", this binding ABI " + ABI_VERSION + "; use a matching library");
+        }
+    }
+
+    private Native() {}
+
+    private static String load() {
+        String path = System.getProperty("taptalk.library.path");
+        String origin = "system property taptalk.library.path";
+        if (path == null || path.isEmpty()) {
+            path = System.getenv("TAPTALK_LIBRARY");
+            origin = "TAPTALK_LIBRARY";
+        }
+        if (path != null && !path.isEmpty()) {
+            File file = new File(path);
+            try {
+                System.load(file.getAbsolutePath());
+            } catch (UnsatisfiedLinkError e) {
+                UnsatisfiedLinkError error = new UnsatisfiedLinkError(
+                        "could not load libtaptalk from " + origin + " (" + path + "): " + e.getMessage());
+                error.initCause(e);
+                throw error;
+            }
+            return file.getAbsolutePath();
+        }
+        System.loadLibrary("taptalk");
+        return "taptalk";
+    }
+
+    static native String version();
+
+    static native int abiVersion();
+
+    /** A client handle, or 0 with the refusal's six parts stored in errorOut. */
+    static native long clientNew(String configJson, String[] errorOut);
+
+    static native void clientFree(long handle);
+
+    /** tt_call: {envelope, status, code, message, field, data}. */
+    static native String[] call(long handle, String operation, String requestJson, String optionsJson);
+
+    static native void setLogListener(LogListener listener, int maxLevel);
+}

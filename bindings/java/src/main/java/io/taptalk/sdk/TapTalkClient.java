@@ -1,0 +1,163 @@
+package io.taptalk.sdk;
+
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A TapTalk client: thread-safe (share one per app or server), {@link AutoCloseable}.
+ *
+ * <pre>{@code
+ * try (TapTalkClient client = new TapTalkClient("{\"sendtalk\": {\"api_key\": \"...\"}}")) {
+ *     String data = client.sendtalkSendWhatsapp(
+ *         "{\"phone\": \"6281212345678\", \"messageType\": \"text\", \"body\": \"Hi!\"}");
+ *     System.out.println(data);   // {"id":"...","success":true,...}
+ * } catch (OutcomeUnknownException e) {
+ *     // the send may have gone through: check before sending again
+ * }
+ * }</pre>
+ *
+ * Requests use the vendor's JSON field names, as a JSON string or a {@link Map}. A method
+ * returns the reply's {@code data} as JSON text, or throws the {@link TapTalkException}
+ * subclass matching {@code error.code}; {@link #callRaw} returns the whole {@link Envelope} and
+ * never throws. {@link #close()} waits for calls still running; calls after it throw
+ * {@link ClientClosedException} (callRaw answers a status-400 envelope saying so).
+ */
+public final class TapTalkClient implements AutoCloseable {
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Freed (and zeroed) only under the write lock, so no call can see it freed. */
+    private long handle;
+    private volatile boolean closed;
+
+    /**
+     * A client for {@code configJson} (the README lists every key).
+     *
+     * @throws ConfigException (90003) naming the key at fault, or {@link UsageException} for null
+     */
+    public TapTalkClient(String configJson) {
+        String[] error = new String[6];
+        long created = Native.clientNew(configJson, error);
+        if (created == 0) {
+            throw TapTalkException.of(new Envelope(error));
+        }
+        handle = created;
+    }
+
+    /** A client for a configuration given as a Map of the same keys. */
+    public TapTalkClient(Map<String, ?> config) {
+        this(Json.write(config));
+    }
+
+    /**
+     * Runs any operation by name (e.g. {@code "sendtalk_send_whatsapp"}) and returns its
+     * {@code data} as JSON text, or throws.
+     */
+    public String call(String operation, String requestJson) {
+        return call(operation, requestJson, null);
+    }
+
+    /** {@link #call(String, String)} with a Map request. */
+    public String call(String operation, Map<String, ?> request) {
+        return call(operation, Json.write(request), null);
+    }
+
+    /**
+     * {@link #call(String, String)} with options for this call only, e.g.
+     * {@code {"retry": {"max_attempts": 1}}} (null for none).
+     */
+    public String call(String operation, String requestJson, String optionsJson) {
+        Envelope reply = invoke(operation, requestJson, optionsJson);
+        if (reply == null) {
+            throw new ClientClosedException(closedEnvelope());
+        }
+        return reply.dataOrThrow();
+    }
+
+    /** The whole reply, success or not; never throws a {@link TapTalkException}. */
+    public Envelope callRaw(String operation, String requestJson) {
+        return callRaw(operation, requestJson, null);
+    }
+
+    /** {@link #callRaw(String, String)} with options for this call only (null for none). */
+    public Envelope callRaw(String operation, String requestJson, String optionsJson) {
+        Envelope reply = invoke(operation, requestJson, optionsJson);
+        return reply == null ? closedEnvelope() : reply;
+    }
+
+    // One line per operation; the names are the C ABI's (tt_call).
+    public String powertalkSendCustomMessage(String requestJson) { return call("powertalk_send_custom_message", requestJson); }
+    public String powertalkSendCustomMessage(Map<String, ?> request) { return call("powertalk_send_custom_message", request); }
+    public String powertalkSyncContacts(String requestJson) { return call("powertalk_sync_contacts", requestJson); }
+    public String powertalkSyncContacts(Map<String, ?> request) { return call("powertalk_sync_contacts", request); }
+    public String powertalkUpdateUser(String requestJson) { return call("powertalk_update_user", requestJson); }
+    public String powertalkUpdateUser(Map<String, ?> request) { return call("powertalk_update_user", request); }
+    public String powertalkCreateOrUpdateRoom(String requestJson) { return call("powertalk_create_or_update_room", requestJson); }
+    public String powertalkCreateOrUpdateRoom(Map<String, ?> request) { return call("powertalk_create_or_update_room", request); }
+    public String powertalkRequestAuthTicket(String requestJson) { return call("powertalk_request_auth_ticket", requestJson); }
+    public String powertalkRequestAuthTicket(Map<String, ?> request) { return call("powertalk_request_auth_ticket", request); }
+    public String sendtalkSendWhatsapp(String requestJson) { return call("sendtalk_send_whatsapp", requestJson); }
+    public String sendtalkSendWhatsapp(Map<String, ?> request) { return call("sendtalk_send_whatsapp", request); }
+    public String sendtalkGetStatus(String requestJson) { return call("sendtalk_get_status", requestJson); }
+    public String sendtalkGetStatus(Map<String, ?> request) { return call("sendtalk_get_status", request); }
+    public String sendtalkCheckWhatsappPhone(String requestJson) { return call("sendtalk_check_whatsapp_phone", requestJson); }
+    public String sendtalkCheckWhatsappPhone(Map<String, ?> request) { return call("sendtalk_check_whatsapp_phone", request); }
+    public String sendtalkCreateWhatsappVerification(String requestJson) { return call("sendtalk_create_whatsapp_verification", requestJson); }
+    public String sendtalkCreateWhatsappVerification(Map<String, ?> request) { return call("sendtalk_create_whatsapp_verification", request); }
+    public String onetalkSendWhatsapp(String requestJson) { return call("onetalk_send_whatsapp", requestJson); }
+    public String onetalkSendWhatsapp(Map<String, ?> request) { return call("onetalk_send_whatsapp", request); }
+    public String onetalkSendWhatsappTemplate(String requestJson) { return call("onetalk_send_whatsapp_template", requestJson); }
+    public String onetalkSendWhatsappTemplate(Map<String, ?> request) { return call("onetalk_send_whatsapp_template", request); }
+    public String onetalkGetUpdatedCases(String requestJson) { return call("onetalk_get_updated_cases", requestJson); }
+    public String onetalkGetUpdatedCases(Map<String, ?> request) { return call("onetalk_get_updated_cases", request); }
+    public String onetalkUpdateCase(String requestJson) { return call("onetalk_update_case", requestJson); }
+    public String onetalkUpdateCase(Map<String, ?> request) { return call("onetalk_update_case", request); }
+    public String onetalkRequestUserAuthTicket(String requestJson) { return call("onetalk_request_user_auth_ticket", requestJson); }
+    public String onetalkRequestUserAuthTicket(Map<String, ?> request) { return call("onetalk_request_user_auth_ticket", request); }
+    public String onetalkSyncUserContact(String requestJson) { return call("onetalk_sync_user_contact", requestJson); }
+    public String onetalkSyncUserContact(Map<String, ?> request) { return call("onetalk_sync_user_contact", request); }
+
+    /**
+     * Closes the client: later calls fail with {@link ClientClosedException}; calls already
+     * running finish first (this waits for them), then the native client is freed. Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        ReentrantReadWriteLock.WriteLock write = lock.writeLock();
+        write.lock();
+        try {
+            if (handle != 0) {
+                Native.clientFree(handle);
+                handle = 0;
+            }
+        } finally {
+            write.unlock();
+        }
+    }
+
+    /** True once {@link #close()} has begun. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The reply, or null when the client is closed. */
+    private Envelope invoke(String operation, String requestJson, String optionsJson) {
+        if (closed) {
+            return null;
+        }
+        ReentrantReadWriteLock.ReadLock read = lock.readLock();
+        read.lock();
+        try {
+            if (handle == 0) {
+                return null;
+            }
+            String[] parts = Native.call(handle, operation, requestJson, optionsJson);
+            return new Envelope(parts);
+        } finally {
+            read.unlock();
+        }
+    }
+
+    private static Envelope closedEnvelope() {
+        return Envelope.local(400, "", "The client is closed");
+    }
+}
