@@ -2,8 +2,9 @@
 //! compiled into libtaptalk itself with the cargo feature `jni`, so that an Android app ships
 //! one file per ABI (`jniLibs/<abi>/libtaptalk.so`) and no JNI glue library of its own.
 //!
-//! Every function is a thin shim over the C ABI (`tt_client_new`, `tt_call`,
-//! `tt_client_free`): the Java side gets exactly what C callers get. Rules held here:
+//! Every function is a thin shim over the C ABI (`tt_client_new`, `tt_call`, `tt_request`,
+//! `tt_client_free`; the case cursor's in `jni/cursor.rs`): the Java side gets exactly what C
+//! callers get. Rules held here:
 //! - no Rust panic unwinds into the JVM (`catch_unwind` around every body; a panic becomes
 //!   the 90004 envelope, like at the C boundary);
 //! - no Java exception is left pending by our own doing, and one thrown by a log listener is
@@ -25,7 +26,9 @@ use jni::sys::{jint, jlong, jobjectArray, jstring, jvalue};
 use jni::JNIEnv;
 
 use crate::envelope::{Envelope, LocalCode};
-use crate::ffi::{tt_call, tt_client_free, tt_client_new, tt_string_free, TtClient};
+use crate::ffi::{tt_call, tt_client_free, tt_client_new, tt_request, tt_string_free, TtClient};
+
+mod cursor;
 
 /// The six parts of a reply, in the order of the Java `String[]`.
 type Parts = [String; 6];
@@ -223,6 +226,51 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_call<'l>(
                 handle as *const TtClient,
                 opt_ptr(&operation),
                 opt_ptr(&request),
+                opt_ptr(&options),
+            ))
+        }
+    });
+    to_java(&mut env, reply)
+}
+
+/// `static native String[] request(long handle, String product, String method, String path,
+/// String json, String options)`: `tt_request`, answered as `call` answers.
+// The argument list is the Java declaration's, which mirrors tt_request's.
+#[allow(clippy::too_many_arguments)]
+#[no_mangle]
+pub extern "system" fn Java_io_taptalk_sdk_Native_request<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    product: JString<'l>,
+    method: JString<'l>,
+    path: JString<'l>,
+    json: JString<'l>,
+    options_json: JString<'l>,
+) -> jobjectArray {
+    let reply = guarded(|| {
+        let strings = (|| {
+            Ok::<_, String>((
+                c_string(&mut env, &product, "product")?,
+                c_string(&mut env, &method, "method")?,
+                c_string(&mut env, &path, "path")?,
+                c_string(&mut env, &json, "json")?,
+                c_string(&mut env, &options_json, "options_json")?,
+            ))
+        })();
+        let (product, method, path, json, options) = match strings {
+            Ok(strings) => strings,
+            Err(envelope) => return envelope,
+        };
+        // SAFETY: the handle is live (the Java client holds its read lock across the call,
+        // and frees only under the write lock); the strings are NULL or NUL-terminated.
+        unsafe {
+            take(tt_request(
+                handle as *const TtClient,
+                opt_ptr(&product),
+                opt_ptr(&method),
+                opt_ptr(&path),
+                opt_ptr(&json),
                 opt_ptr(&options),
             ))
         }

@@ -24,6 +24,14 @@ use crate::envelope::{Envelope, LocalCode};
 use crate::{Client, Operation};
 use boundary::{borrow_str, free_c_string, into_c_string, panic_envelope, with_client};
 pub use operations::{export, Export};
+// The JNI layer (src/jni.rs) wraps these exports exactly as C callers see them.
+#[cfg(feature = "jni")]
+pub(crate) use cursor::{
+    tt_case_cursor_free, tt_case_cursor_new, tt_case_cursor_next_case, tt_case_cursor_next_page,
+    tt_case_cursor_state, TtCaseCursor,
+};
+#[cfg(feature = "jni")]
+pub(crate) use request::tt_request;
 
 /// An opaque TapTalk client. Create it with `tt_client_new`, share it freely between threads,
 /// and release it with `tt_client_free` once no call on it is running.

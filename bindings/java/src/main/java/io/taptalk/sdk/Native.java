@@ -75,5 +75,23 @@ final class Native {
     /** tt_call: {envelope, status, code, message, field, data}. */
     static native String[] call(long handle, String operation, String requestJson, String optionsJson);
 
+    /** tt_request: the same six parts as call. */
+    static native String[] request(long handle, String product, String method, String path, String json,
+            String optionsJson);
+
+    /** A case cursor handle, or 0 with the refusal's six parts stored in errorOut. */
+    static native long cursorNew(String optionsJson, String[] errorOut);
+
+    static native void cursorFree(long cursor);
+
+    /** tt_case_cursor_next_page with a live client handle: the six parts. */
+    static native String[] cursorNextPage(long cursor, long client);
+
+    /** tt_case_cursor_next_case with a live client handle: the six parts. */
+    static native String[] cursorNextCase(long cursor, long client);
+
+    /** tt_case_cursor_state: the six parts. */
+    static native String[] cursorState(long cursor);
+
     static native void setLogListener(LogListener listener, int maxLevel);
 }

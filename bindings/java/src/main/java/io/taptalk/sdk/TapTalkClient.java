@@ -2,6 +2,7 @@ package io.taptalk.sdk;
 
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongFunction;
 
 /**
  * A TapTalk client: thread-safe (share one per app or server), {@link AutoCloseable}.
@@ -83,6 +84,45 @@ public final class TapTalkClient implements AutoCloseable {
         return reply == null ? closedEnvelope() : reply;
     }
 
+    /**
+     * Sends a raw request to an endpoint the library has no operation for, with everything an
+     * operation gets (key header, timeouts, retries, no redirects), and returns the reply's
+     * {@code data} as JSON text, or throws.
+     *
+     * @param product "powertalk", "sendtalk" or "onetalk"
+     * @param method "GET" or "POST"
+     * @param path a plain absolute path under the product's base URL (anything else:
+     *     {@link ValidationException} with field "path")
+     * @param json POST: the body as written (null sends {}); GET: a flat JSON object turned
+     *     into the query string (null: none)
+     */
+    public String request(String product, String method, String path, String json) {
+        return request(product, method, path, json, null);
+    }
+
+    /**
+     * {@link #request(String, String, String, String)} with options for this request only:
+     * {@code call}'s plus {@code "safe_to_repeat": true} (null for none).
+     */
+    public String request(String product, String method, String path, String json, String optionsJson) {
+        Envelope reply = invokeRequest(product, method, path, json, optionsJson);
+        if (reply == null) {
+            throw new ClientClosedException(closedEnvelope());
+        }
+        return reply.dataOrThrow();
+    }
+
+    /** The whole reply to a raw request, success or not; never throws a {@link TapTalkException}. */
+    public Envelope requestRaw(String product, String method, String path, String json) {
+        return requestRaw(product, method, path, json, null);
+    }
+
+    /** {@link #requestRaw(String, String, String, String)} with options (null for none). */
+    public Envelope requestRaw(String product, String method, String path, String json, String optionsJson) {
+        Envelope reply = invokeRequest(product, method, path, json, optionsJson);
+        return reply == null ? closedEnvelope() : reply;
+    }
+
     // One line per operation; the names are the C ABI's (tt_call).
     public String powertalkSendCustomMessage(String requestJson) { return call("powertalk_send_custom_message", requestJson); }
     public String powertalkSendCustomMessage(Map<String, ?> request) { return call("powertalk_send_custom_message", request); }
@@ -141,6 +181,19 @@ public final class TapTalkClient implements AutoCloseable {
 
     /** The reply, or null when the client is closed. */
     private Envelope invoke(String operation, String requestJson, String optionsJson) {
+        return withHandle(h -> new Envelope(Native.call(h, operation, requestJson, optionsJson)));
+    }
+
+    /** The reply, or null when the client is closed. */
+    private Envelope invokeRequest(String product, String method, String path, String json, String optionsJson) {
+        return withHandle(h -> new Envelope(Native.request(h, product, method, path, json, optionsJson)));
+    }
+
+    /**
+     * Runs {@code body} with the live native handle under the read lock (so close() cannot
+     * free it meanwhile) and returns its result, or null when the client is closed.
+     */
+    <T> T withHandle(LongFunction<T> body) {
         if (closed) {
             return null;
         }
@@ -150,14 +203,13 @@ public final class TapTalkClient implements AutoCloseable {
             if (handle == 0) {
                 return null;
             }
-            String[] parts = Native.call(handle, operation, requestJson, optionsJson);
-            return new Envelope(parts);
+            return body.apply(handle);
         } finally {
             read.unlock();
         }
     }
 
-    private static Envelope closedEnvelope() {
+    static Envelope closedEnvelope() {
         return Envelope.local(400, "", "The client is closed");
     }
 }
