@@ -3,6 +3,7 @@
 
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
 
 use super::TtClient;
 use crate::envelope::{Envelope, LocalCode};
@@ -43,6 +44,51 @@ pub(super) unsafe fn with_client(
         };
         body(&client.client).unwrap_or_else(|envelope| envelope)
     })
+}
+
+/// The body shared by the constructors (`tt_client_new`, `tt_case_cursor_new`): reads the
+/// JSON argument, builds the object, and answers it boxed, or NULL with the refusal stored
+/// in `*error_out` (when not NULL; `*error_out` is set to NULL on success).
+///
+/// # Safety
+/// `json` must be NULL or NUL-terminated; `error_out` NULL or writable (the exports' contract).
+pub(super) unsafe fn construct<T>(
+    json: *const c_char,
+    name: &str,
+    error_out: *mut *mut c_char,
+    build: impl FnOnce(&str) -> Result<T, Envelope>,
+) -> *mut T {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the caller guarantees a NUL-terminated string or NULL.
+        let json = unsafe { borrow_str(json, name) }?;
+        build(json).map(|object| Box::into_raw(Box::new(object)))
+    }))
+    .unwrap_or_else(|_| Err(panic_envelope()));
+    let (object, error) = match result {
+        Ok(object) => (object, ptr::null_mut()),
+        Err(envelope) => (ptr::null_mut(), into_c_string(envelope)),
+    };
+    if error_out.is_null() {
+        // SAFETY: the pointer came from into_c_string and nobody else has it.
+        unsafe { free_c_string(error) };
+    } else {
+        // SAFETY: the caller guarantees error_out points to writable storage.
+        unsafe { *error_out = error };
+    }
+    object
+}
+
+/// The body shared by the destructors: NULL is ignored, and a panic while dropping stays here.
+///
+/// # Safety
+/// `object` must be NULL or a pointer from [`construct`] of the same type, not yet released.
+pub(super) unsafe fn destroy<T>(object: *mut T) {
+    if object.is_null() {
+        return;
+    }
+    // SAFETY: the caller guarantees the pointer came from construct, released once.
+    let owned = unsafe { Box::from_raw(object) };
+    let _ = catch_unwind(AssertUnwindSafe(move || drop(owned)));
 }
 
 /// Runs `body`, turning a panic into an error envelope so it never unwinds into C.

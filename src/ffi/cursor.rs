@@ -2,11 +2,9 @@
 //! rules as every export (`boundary.rs`): NULL, invalid UTF-8, bad JSON and panics all answer envelopes.
 
 use std::ffi::c_char;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::ptr;
 use std::sync::{Mutex, MutexGuard};
 
-use super::boundary::{borrow_str, free_c_string, guarded, into_c_string, panic_envelope};
+use super::boundary::{borrow_str, construct, destroy, guarded};
 use super::TtClient;
 use crate::envelope::{Envelope, LocalCode};
 use crate::CaseCursor;
@@ -76,28 +74,14 @@ pub unsafe extern "C" fn tt_case_cursor_new(
     options_json: *const c_char,
     error_out: *mut *mut c_char,
 ) -> *mut TtCaseCursor {
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: the caller guarantees a NUL-terminated string or NULL.
-        let json = unsafe { borrow_str(options_json, "options_json") }?;
-        CaseCursor::from_json(json).map(|cursor| {
-            Box::into_raw(Box::new(TtCaseCursor {
+    // SAFETY: forwarded from the caller's guarantee.
+    unsafe {
+        construct(options_json, "options_json", error_out, |json| {
+            CaseCursor::from_json(json).map(|cursor| TtCaseCursor {
                 inner: Mutex::new(cursor),
-            }))
+            })
         })
-    }))
-    .unwrap_or_else(|_| Err(panic_envelope()));
-    let (cursor, error) = match result {
-        Ok(cursor) => (cursor, ptr::null_mut()),
-        Err(envelope) => (ptr::null_mut(), into_c_string(envelope)),
-    };
-    if error_out.is_null() {
-        // SAFETY: the pointer came from into_c_string and nobody else has it.
-        unsafe { free_c_string(error) };
-    } else {
-        // SAFETY: the caller guarantees error_out points to writable storage.
-        unsafe { *error_out = error };
     }
-    cursor
 }
 
 /// Releases a cursor. NULL is ignored. Must not race with a call on the same cursor.
@@ -106,12 +90,8 @@ pub unsafe extern "C" fn tt_case_cursor_new(
 /// `cursor` must be NULL or a cursor from `tt_case_cursor_new`, not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn tt_case_cursor_free(cursor: *mut TtCaseCursor) {
-    if cursor.is_null() {
-        return;
-    }
     // SAFETY: the caller guarantees the pointer came from tt_case_cursor_new, once.
-    let owned = unsafe { Box::from_raw(cursor) };
-    let _ = catch_unwind(AssertUnwindSafe(move || drop(owned)));
+    unsafe { destroy(cursor) }
 }
 
 /// Fetches and answers the next page of cases not delivered yet, making as many requests

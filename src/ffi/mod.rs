@@ -16,13 +16,12 @@ mod reply;
 mod request;
 
 use std::ffi::{c_char, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::ptr;
+use std::panic::catch_unwind;
 use std::sync::OnceLock;
 
 use crate::envelope::{Envelope, LocalCode};
 use crate::{Client, Operation};
-use boundary::{borrow_str, free_c_string, into_c_string, panic_envelope, with_client};
+use boundary::{borrow_str, construct, destroy, free_c_string, with_client};
 pub use operations::{export, Export};
 // The JNI layer (src/jni.rs) wraps these exports exactly as C callers see them.
 #[cfg(feature = "jni")]
@@ -85,24 +84,12 @@ pub unsafe extern "C" fn tt_client_new(
     config_json: *const c_char,
     error_out: *mut *mut c_char,
 ) -> *mut TtClient {
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: the caller guarantees a NUL-terminated string or NULL.
-        let json = unsafe { borrow_str(config_json, "config_json") }?;
-        Client::from_json(json).map(|client| Box::into_raw(Box::new(TtClient { client })))
-    }))
-    .unwrap_or_else(|_| Err(panic_envelope()));
-    let (client, error) = match result {
-        Ok(client) => (client, ptr::null_mut()),
-        Err(envelope) => (ptr::null_mut(), into_c_string(envelope)),
-    };
-    if error_out.is_null() {
-        // SAFETY: the pointer came from into_c_string and nobody else has it.
-        unsafe { free_c_string(error) };
-    } else {
-        // SAFETY: the caller guarantees error_out points to writable storage.
-        unsafe { *error_out = error };
+    // SAFETY: forwarded from the caller's guarantee.
+    unsafe {
+        construct(config_json, "config_json", error_out, |json| {
+            Client::from_json(json).map(|client| TtClient { client })
+        })
     }
-    client
 }
 
 /// Releases a client and its connection pool. NULL is ignored.
@@ -114,12 +101,8 @@ pub unsafe extern "C" fn tt_client_new(
 /// `client` must be NULL or a pointer returned by `tt_client_new` and not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn tt_client_free(client: *mut TtClient) {
-    if client.is_null() {
-        return;
-    }
     // SAFETY: the caller guarantees the pointer came from tt_client_new, once.
-    let owned = unsafe { Box::from_raw(client) };
-    let _ = catch_unwind(AssertUnwindSafe(move || drop(owned)));
+    unsafe { destroy(client) }
 }
 
 /// Releases a string returned by this library (an envelope or `*error_out`). NULL is ignored.
