@@ -80,7 +80,7 @@ impl Client {
             Err(envelope) => {
                 log::emit(level::DEBUG, || {
                     format!(
-                        "{}.request refused locally: {} {}",
+                        "{}_request refused locally: {} {}",
                         product.key(),
                         envelope.code(),
                         envelope.field()
@@ -95,7 +95,7 @@ impl Client {
             .and_then(|v| v.get("phone").and_then(Value::as_str).map(log::mask_phone));
         let wire = credentials.wire(product, method, url, body);
         // Query strings stay out of log lines: they may carry personal data.
-        let name = format!("{}.request {} {path}", product.key(), method.as_str());
+        let name = format!("{}_request {} {path}", product.key(), method.as_str());
         let kind = CallKind {
             name: &name,
             sends: method == Method::Post && !options.safe_to_repeat,

@@ -299,12 +299,12 @@ fn log_lines_name_the_request_but_never_the_key_the_query_or_the_phone() {
     let mine: Vec<&String> = lines.iter().filter(|l| l.contains("/log/")).collect();
     assert_eq!(mine.len(), 2, "{lines:?}");
     assert!(
-        mine[0].starts_with("sendtalk.request POST /log/me attempt 1/3 to 6281*******78: HTTP 200"),
+        mine[0].starts_with("sendtalk_request POST /log/me attempt 1/3 to 6281*******78: HTTP 200"),
         "{}",
         mine[0]
     );
     assert!(
-        mine[1].starts_with("onetalk.request GET /log/get attempt 1/3 to 6281*******88: HTTP 200"),
+        mine[1].starts_with("onetalk_request GET /log/get attempt 1/3 to 6281*******88: HTTP 200"),
         "{}",
         mine[1]
     );
