@@ -9,33 +9,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The exactly-once case cursor (tt_case_cursor_*) through CaseCursor. */
-class CaseCursorTest {
-    static Sandbox sandbox;
-    static TapTalkClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sandbox = new Sandbox();
-        client = new TapTalkClient(sandbox.config());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        sandbox.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        sandbox.post("/_sandbox/reset", "{}");
-    }
-
+class CaseCursorTest extends SandboxTest {
     /** Sends one OneTalk message per phone, each opening a case; answers the case ids. */
     private static List<String> openCases(String... phones) {
         List<String> ids = new ArrayList<>();

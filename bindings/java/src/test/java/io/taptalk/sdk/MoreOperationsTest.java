@@ -14,36 +14,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The operations beyond the vendor pages' eight, against the sandbox's own records, and a
  * check that every operation of the C header has its typed Java method.
  */
-class MoreOperationsTest {
-    static Sandbox sandbox;
-    static TapTalkClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sandbox = new Sandbox();
-        client = new TapTalkClient(sandbox.config());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        sandbox.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        sandbox.post("/_sandbox/reset", "{}");
-    }
-
+class MoreOperationsTest extends SandboxTest {
     @Test
     void every_operation_in_the_header_has_a_typed_method() throws Exception {
         String header = new String(Files.readAllBytes(Paths.get("include/taptalk.h")), StandardCharsets.UTF_8);

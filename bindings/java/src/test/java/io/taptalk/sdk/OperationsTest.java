@@ -9,33 +9,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every operation against the sandbox, each checked against the sandbox's own record. */
-class OperationsTest {
-    static Sandbox sandbox;
-    static TapTalkClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sandbox = new Sandbox();
-        client = new TapTalkClient(sandbox.config());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        sandbox.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        sandbox.post("/_sandbox/reset", "{}");
-    }
-
+class OperationsTest extends SandboxTest {
     @Test
     void library_is_the_one_built_here() {
         assertEquals("0.1.0", TapTalk.version());

@@ -6,33 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Collections;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Raw requests (tt_request) through TapTalkClient.request / requestRaw. */
-class RequestTest {
-    static Sandbox sandbox;
-    static TapTalkClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sandbox = new Sandbox();
-        client = new TapTalkClient(sandbox.config());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        sandbox.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        sandbox.post("/_sandbox/reset", "{}");
-    }
-
+class RequestTest extends SandboxTest {
     @Test
     void post_sends_the_body_as_written_and_returns_data() throws Exception {
         String path = "/api/v1/message/check_whatsapp_phone";
