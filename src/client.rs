@@ -161,16 +161,7 @@ impl Client {
     fn run(&self, op: Operation, request: Value, retry: &RetryPolicy) -> Envelope {
         let product = op.product();
         let Some(credentials) = self.credentials(product) else {
-            return Envelope::local(
-                LocalCode::NotConfigured,
-                format!(
-                    "Request headers are required ({}): {} is not configured; add a \"{}\" section to the client config",
-                    product.auth_header(),
-                    product.key(),
-                    product.key()
-                ),
-                "",
-            );
+            return not_configured(product);
         };
         if let Err(invalid) = validate(op, &request) {
             log::emit(level::DEBUG, || {
@@ -257,6 +248,21 @@ impl Client {
 pub(crate) struct CallKind<'a> {
     pub name: &'a str,
     pub sends: bool,
+}
+
+/// The server's own answer to a request without its key header (40001), given locally when
+/// the product has no section in the config.
+pub(crate) fn not_configured(product: Product) -> Envelope {
+    Envelope::local(
+        LocalCode::NotConfigured,
+        format!(
+            "Request headers are required ({}): {} is not configured; add a \"{}\" section to the client config",
+            product.auth_header(),
+            product.key(),
+            product.key()
+        ),
+        "",
+    )
 }
 
 /// Whether repeating this attempt is safe and may help.

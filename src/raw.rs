@@ -19,7 +19,7 @@
 use serde_json::{Map, Value};
 use ureq::http::Uri;
 
-use crate::client::CallKind;
+use crate::client::{not_configured, CallKind};
 use crate::config::{refuse_unknown, ConfigError};
 use crate::envelope::{Envelope, LocalCode};
 use crate::log::{self, level};
@@ -56,16 +56,7 @@ impl Client {
             Err(e) => return e.to_envelope(),
         };
         let Some(credentials) = self.endpoint(product) else {
-            return Envelope::local(
-                LocalCode::NotConfigured,
-                format!(
-                    "Request headers are required ({}): {} is not configured; add a \"{}\" section to the client config",
-                    product.auth_header(),
-                    product.key(),
-                    product.key()
-                ),
-                "",
-            );
+            return not_configured(product);
         };
         let base_url = credentials.base_url();
         let prepared = check_path(path)
