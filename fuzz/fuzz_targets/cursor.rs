@@ -1,0 +1,58 @@
+//! The case cursor fed by hand, as a caller that fetches pages itself does
+//! (`tt_case_cursor_request` / `tt_case_cursor_feed`): no network, any options, any pages.
+//!
+//! Input: the options JSON, then up to 16 NUL-separated chunks, each the `data` of a
+//! successful get_updated_cases reply (wrapped in a status-200 envelope; a chunk that does not
+//! make an envelope is skipped).
+//!
+//! Checked: nothing panics; refused options answer a local 4xx envelope; a fed page answers
+//! success or a local error; the cases handed out never repeat an (id, updatedTime) pair,
+//! whatever the pages claim; and the saved state is always accepted back as options.
+#![no_main]
+
+use std::collections::HashSet;
+
+use libfuzzer_sys::fuzz_target;
+use taptalk::{CaseCursor, Envelope};
+
+fuzz_target!(|data: &[u8]| {
+    let mut chunks = data.split(|&b| b == 0);
+    let Ok(options) = std::str::from_utf8(chunks.next().unwrap_or_default()) else {
+        return;
+    };
+    let mut cursor = match CaseCursor::from_json(options) {
+        Ok(cursor) => cursor,
+        Err(refused) => {
+            assert!(
+                (400..500).contains(&refused.status()) && !refused.code().is_empty(),
+                "options refused without a local 4xx code: {refused}"
+            );
+            return;
+        }
+    };
+    let mut delivered = HashSet::new();
+    for chunk in chunks.take(16) {
+        let Ok(page) = std::str::from_utf8(chunk) else {
+            continue;
+        };
+        let body = format!(
+            r#"{{"status":200,"error":{{"code":"","message":"","field":""}},"data":{page}}}"#
+        );
+        let Some(reply) = Envelope::from_server_body(&body) else {
+            continue;
+        };
+        let answer = cursor.feed(&reply);
+        assert!(
+            answer.is_success() || !answer.code().is_empty(),
+            "feed answered neither success nor an error code: {answer}"
+        );
+        while let Some(case) = cursor.take() {
+            let key = (case["id"].to_string(), case["updatedTime"].to_string());
+            assert!(delivered.insert(key), "handed out twice: {case}");
+        }
+        let state = cursor.state().to_string();
+        if let Err(refused) = CaseCursor::from_json(&state) {
+            panic!("the saved state {state} was refused: {refused}");
+        }
+    }
+});
