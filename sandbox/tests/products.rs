@@ -1,4 +1,5 @@
-//! The eight operations over HTTP, as a client sees them.
+//! The first eight operations over HTTP, as a client sees them (the seven further ones are in
+//! `directory.rs`).
 
 mod support;
 
