@@ -114,16 +114,7 @@ pub unsafe extern "C" fn tt_case_cursor_next_page(
     client: *const TtClient,
 ) -> *mut c_char {
     // SAFETY: forwarded from the caller's guarantee.
-    unsafe {
-        with_cursor(cursor, |cursor| {
-            // SAFETY: the caller guarantees NULL or a live client.
-            match client.as_ref() {
-                Some(client) => cursor.next_page(&client.client),
-                None if cursor.buffered() > 0 => cursor.drain(),
-                None => no_client(),
-            }
-        })
-    }
+    unsafe { fetch(cursor, client, CaseCursor::next_page, CaseCursor::drain) }
 }
 
 /// Answers the next case not delivered yet, fetching a page when none is buffered.
@@ -140,16 +131,7 @@ pub unsafe extern "C" fn tt_case_cursor_next_case(
     client: *const TtClient,
 ) -> *mut c_char {
     // SAFETY: forwarded from the caller's guarantee.
-    unsafe {
-        with_cursor(cursor, |cursor| {
-            // SAFETY: the caller guarantees NULL or a live client.
-            match client.as_ref() {
-                Some(client) => cursor.next_case(&client.client),
-                None if cursor.buffered() > 0 => cursor.take_one(),
-                None => no_client(),
-            }
-        })
-    }
+    unsafe { fetch(cursor, client, CaseCursor::next_case, CaseCursor::take_one) }
 }
 
 /// Answers where the cursor stands: data is options for tt_case_cursor_new that resume
@@ -203,6 +185,30 @@ pub unsafe extern "C" fn tt_case_cursor_feed(
                     "reply_json is not a TapTalk envelope",
                     "",
                 ),
+            }
+        })
+    }
+}
+
+/// The body of next_page / next_case: `online` with a client, `offline` from cases already
+/// fed when `client` is NULL.
+///
+/// # Safety
+/// `cursor` NULL or live; `client` NULL or a live client.
+unsafe fn fetch(
+    cursor: *mut TtCaseCursor,
+    client: *const TtClient,
+    online: fn(&mut CaseCursor, &crate::Client) -> Envelope,
+    offline: fn(&mut CaseCursor) -> Envelope,
+) -> *mut c_char {
+    // SAFETY: forwarded from the caller's guarantee.
+    unsafe {
+        with_cursor(cursor, |cursor| {
+            // SAFETY: the caller guarantees NULL or a live client.
+            match client.as_ref() {
+                Some(client) => online(cursor, &client.client),
+                None if cursor.buffered() > 0 => offline(cursor),
+                None => no_client(),
             }
         })
     }
