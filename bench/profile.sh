@@ -62,7 +62,7 @@ if command -v strace >/dev/null; then
     echo
     echo "== strace, 200 sends: system calls and threads per call =="
     strace -f -c -o "$TMP/strace.txt" "$OUT/bench_taptalk" send "$BASE" "$API_KEY" 200 0 > /dev/null
-    awk 'NR <= 2 || /clone|futex|sendto|recvfrom|setsockopt|mmap|munmap|madvise|total/' "$TMP/strace.txt"
+    awk 'NR <= 2 || /clone|futex|sendto|recvfrom|setsockopt|ioctl|poll|mmap|munmap|madvise|total/' "$TMP/strace.txt"
 fi
 
 echo

@@ -35,6 +35,7 @@ mod resolve;
 mod retry;
 mod secret;
 mod sendtalk;
+mod socket;
 mod tls;
 mod transport;
 mod validate;
@@ -54,6 +55,8 @@ pub use proxy::ProxySettings;
 pub use relay::{ExtraHeader, RESERVED_HEADERS};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+#[doc(hidden)]
+pub use socket::limit_set_count;
 pub use tls::TlsSettings;
 pub use validate::InvalidField;
 #[doc(hidden)]

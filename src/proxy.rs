@@ -23,11 +23,12 @@ use std::fmt;
 
 use base64::Engine as _;
 use serde_json::{Map, Value};
-use ureq::unversioned::transport::{ConnectionDetails, Connector, Either, TcpConnector, Transport};
+use ureq::unversioned::transport::{ConnectionDetails, Connector, Either, Transport};
 use ureq::{Error, Proxy, ProxyProtocol};
 
 use crate::config::ConfigError;
 use crate::envelope::{Envelope, LocalCode};
+use crate::socket::SocketConnector;
 use crate::transport::{Attempt, Delivery};
 
 /// The proxy a client goes through. `Debug` and `Display` never show the credentials.
@@ -250,7 +251,7 @@ impl Connector<()> for ForwardProxyConnector {
             run_connector: details.run_connector.clone(),
             register_shutdown: details.register_shutdown.clone(),
         };
-        let transport = Connector::<()>::connect(&TcpConnector::default(), &proxy_details, None)?;
+        let transport = Connector::<()>::connect(&SocketConnector, &proxy_details, None)?;
         Ok(transport.map(|t| Either::B(t.boxed())))
     }
 }

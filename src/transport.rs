@@ -10,11 +10,12 @@ use std::time::Duration;
 use ureq::http::{HeaderName, HeaderValue, StatusCode};
 use ureq::{Agent, Body, Error, RequestBuilder, Timeout};
 
-use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector};
 
 use crate::envelope::{Envelope, LocalCode};
 use crate::proxy::{ForwardProxyConnector, ProxySettings};
 use crate::resolve::LiteralFirstResolver;
+use crate::socket::SocketConnector;
 use crate::tls::{HandshakeFailure, TlsConnector};
 use crate::wire::CoalesceConnector;
 use crate::{Config, Method};
@@ -103,12 +104,13 @@ impl Transport {
             // silently with the environment (proxy_from_env opts in, in src/proxy.rs).
             .proxy(config.proxy.as_ref().map(ProxySettings::ureq_proxy))
             .build();
-        // ureq's default chain with a forward-proxy step first, this library's TLS step
-        // (src/tls.rs), and one write per request (src/wire.rs).
+        // ureq's default chain with a forward-proxy step first, this library's own TCP
+        // socket (src/socket.rs) and TLS step (src/tls.rs), and one write per request
+        // (src/wire.rs).
         let connector =
             ().chain(ForwardProxyConnector)
                 .chain(ConnectProxyConnector::default())
-                .chain(TcpConnector::default())
+                .chain(SocketConnector)
                 .chain(TlsConnector::new(&config.tls))
                 .chain(CoalesceConnector);
         let agent = Agent::with_parts(agent_config, connector, LiteralFirstResolver::default());
