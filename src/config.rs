@@ -97,7 +97,7 @@ impl Config {
     }
 
     fn from_map(map: &Map<String, Value>) -> Parsed<Config> {
-        const KEYS: [&str; 11] = [
+        const KEYS: [&str; 12] = [
             "powertalk",
             "sendtalk",
             "onetalk",
@@ -109,6 +109,7 @@ impl Config {
             "tls",
             "proxy",
             "proxy_from_env",
+            "no_proxy",
         ];
         refuse_unknown(map, "", &KEYS)?;
         let user_agent = match map.get("user_agent") {

@@ -78,13 +78,26 @@ impl ProxySettings {
                 ))
             }
         };
+        let no_proxy = no_proxy_entries(map.get("no_proxy"))?;
+        if no_proxy.is_some() && (from_env || map.get("proxy").is_none()) {
+            return Err(ConfigError::new(
+                "no_proxy",
+                if from_env {
+                    "no_proxy goes with proxy; with proxy_from_env the NO_PROXY variable gives the exclusions"
+                } else {
+                    "no_proxy has no effect without proxy"
+                },
+            ));
+        }
         match (map.get("proxy"), from_env) {
             (None, false) => Ok(None),
             (Some(_), true) => Err(ConfigError::new(
                 "proxy_from_env",
                 "proxy_from_env and proxy are exclusive: give the proxy, or let the environment give it",
             )),
-            (Some(Value::String(url)), false) => parse(url, "proxy", &[]).map(Some),
+            (Some(Value::String(url)), false) => {
+                parse(url, "proxy", &no_proxy.unwrap_or_default()).map(Some)
+            }
             (Some(_), false) => Err(ConfigError::new(
                 "proxy",
                 "proxy must be a string such as http://user:password@host:3128",
@@ -137,6 +150,46 @@ impl ProxySettings {
     pub(crate) fn has_credentials(&self) -> bool {
         self.proxy.username().is_some() || self.proxy.password().is_some()
     }
+}
+
+/// Reads `no_proxy`: the hosts reached directly, as a list or as one comma-separated string
+/// (the `NO_PROXY` form). Entries are host names, IP addresses, `.suffix` or `*.suffix` for
+/// every host under a domain, or `*` for all.
+fn no_proxy_entries(value: Option<&Value>) -> Result<Option<Vec<String>>, ConfigError> {
+    let invalid = |why: &str| {
+        ConfigError::new(
+            "no_proxy",
+            format!("no_proxy {why} (expected e.g. [\"localhost\", \".corp.example\"])"),
+        )
+    };
+    let raw: Vec<&str> = match value {
+        None => return Ok(None),
+        Some(Value::String(list)) => list.split(',').collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .ok_or_else(|| invalid("must hold only strings"))
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => {
+            return Err(invalid(
+                "must be a list of hosts or a comma-separated string",
+            ))
+        }
+    };
+    let mut entries = Vec::new();
+    for entry in raw.into_iter().map(str::trim).filter(|e| !e.is_empty()) {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || ".-*:[]_".contains(c);
+        if !entry.chars().all(allowed) {
+            return Err(invalid(&format!(
+                "entry {:?} is not a host name, an address or a .domain suffix",
+                entry.chars().take(64).collect::<String>()
+            )));
+        }
+        entries.push(entry.to_owned());
+    }
+    Ok(Some(entries))
 }
 
 /// Checks and parses a proxy URL; `path` is what a refusal names (`proxy` or a variable).

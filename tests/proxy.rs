@@ -325,6 +325,46 @@ fn the_environment_is_used_only_when_proxy_from_env_is_set() {
     assert_eq!(sb.requests().as_array().unwrap().len(), 4);
 }
 
+/// `no_proxy` (a list, or one comma-separated string like `NO_PROXY`) sends the hosts it
+/// names straight to the server, over plain http and over https; other hosts still go
+/// through the proxy.
+#[test]
+fn hosts_in_no_proxy_are_reached_directly() {
+    let proxy = Tinyproxy::start(false);
+    let client_for = |sb: &Sandbox, no_proxy: Value| {
+        let mut cfg = config(sb);
+        cfg["proxy"] = json!(proxy.url(None));
+        cfg["no_proxy"] = no_proxy;
+        client_from(&cfg)
+    };
+    let mut through_proxy = 0;
+    for tls in [false, true] {
+        for no_proxy in [
+            json!(["localhost", "127.0.0.1"]),
+            json!("*.corp.example, 127.0.0.1"),
+        ] {
+            let sb = sandbox(tls);
+            assert_sent(&send(&client_for(&sb, no_proxy)), &sb);
+            assert_eq!(
+                proxy.requests().len(),
+                through_proxy,
+                "tls {tls}: {:?}",
+                proxy.requests()
+            );
+        }
+        // An entry for other hosts leaves this one going through the proxy.
+        let sb = sandbox(tls);
+        assert_sent(&send(&client_for(&sb, json!([".corp.example"]))), &sb);
+        through_proxy += 1;
+        assert_eq!(
+            proxy.requests().len(),
+            through_proxy,
+            "tls {tls}: {:?}",
+            proxy.requests()
+        );
+    }
+}
+
 #[test]
 fn bad_proxy_settings_are_refused_with_the_key_named() {
     let refused = |extra: Value| {
@@ -362,6 +402,46 @@ fn bad_proxy_settings_are_refused_with_the_key_named() {
         "proxy": "http://u:hidden@proxy.corp:3128"}));
     assert_eq!(key, "sendtalk.base_url");
     assert_eq!(message, "sendtalk.base_url uses plain http, which would reach the proxy (http://***@proxy.corp:3128) in clear; use https, or a proxy on this machine");
+    // no_proxy: with proxy only, and only host-like entries.
+    let expected = r#" (expected e.g. ["localhost", ".corp.example"])"#;
+    for (no_proxy, why) in [
+        (
+            json!(8080),
+            "must be a list of hosts or a comma-separated string",
+        ),
+        (json!(["ok", 1]), "must hold only strings"),
+        (
+            json!(["evil\r\nhost"]),
+            r#"entry "evil\r\nhost" is not a host name, an address or a .domain suffix"#,
+        ),
+        (
+            json!("a.corp, b c"),
+            r#"entry "b c" is not a host name, an address or a .domain suffix"#,
+        ),
+    ] {
+        assert_eq!(
+            refused(json!({"proxy": "http://p:1", "no_proxy": no_proxy})),
+            ("no_proxy".to_owned(), format!("no_proxy {why}{expected}")),
+        );
+    }
+    assert_eq!(
+        refused(json!({"no_proxy": ["localhost"]})),
+        (
+            "no_proxy".to_owned(),
+            "no_proxy has no effect without proxy".to_owned()
+        )
+    );
+    assert_eq!(
+        refused(json!({"no_proxy": "localhost", "proxy_from_env": true})),
+        ("no_proxy".to_owned(), "no_proxy goes with proxy; with proxy_from_env the NO_PROXY variable gives the exclusions".to_owned())
+    );
+    // A plain-http host in no_proxy never reaches the proxy, so it is not refused.
+    let config = taptalk::Config::from_json(
+        r#"{"sendtalk": {"base_url": "http://127.0.0.1:8080", "api_key": "k"},
+            "proxy": "http://proxy.corp:3128", "no_proxy": "localhost,127.0.0.1"}"#,
+    )
+    .unwrap();
+    assert!(config.proxy.is_some());
     // A scheme-less proxy is taken as http://, as curl and ureq do.
     let config =
         taptalk::Config::from_json(r#"{"sendtalk": {"api_key": "k"}, "proxy": "proxy.corp:3128"}"#)

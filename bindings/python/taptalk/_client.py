@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import json
 import threading
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence
 
 from . import _native
 from ._base import JSONDict
@@ -44,6 +44,8 @@ class Client(RawRequests):
             False), e.g. a company's TLS-inspecting proxy CA.
         proxy: an HTTP proxy, ``"http://user:password@host:3128"``; a proxy that cannot be
             reached or refuses raises :class:`ProxyError` (91011).
+        no_proxy: hosts reached directly, not through ``proxy``: names, addresses,
+            ``".corp.example"`` for every host under a domain, ``"*"`` for all.
         proxy_from_env: True takes the proxy from ``HTTPS_PROXY``/``ALL_PROXY`` and
             ``NO_PROXY`` (never read otherwise).
 
@@ -71,6 +73,7 @@ class Client(RawRequests):
         retry: Optional[Mapping[str, Any]] = None,
         tls: Optional[Mapping[str, Any]] = None,
         proxy: Optional[str] = None,
+        no_proxy: Optional[Sequence[str]] = None,
         proxy_from_env: bool = False,
     ) -> None:
         self._handle: Optional[int] = None
@@ -94,6 +97,8 @@ class Client(RawRequests):
             config["tls"] = dict(tls)
         if proxy is not None:
             config["proxy"] = proxy
+        if no_proxy is not None:
+            config["no_proxy"] = [no_proxy] if isinstance(no_proxy, str) else list(no_proxy)
         if proxy_from_env:
             config["proxy_from_env"] = True
         self._configured = frozenset(k for k in ("powertalk", "sendtalk", "onetalk")

@@ -173,6 +173,17 @@ def test_proxy_error_for_a_proxy_that_is_down(sandbox):
     assert sandbox.requests(SEND) == []
 
 
+def test_hosts_in_no_proxy_are_reached_directly(sandbox):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # The proxy is down: only a request that bypasses it can succeed.
+    with taptalk.Client(**sandbox.config(), proxy=f"http://127.0.0.1:{port}",
+                        no_proxy=["localhost", "127.0.0.1"]) as client:
+        assert send(client)["success"] is True
+    assert len(sandbox.requests(SEND)) == 1
+
+
 def test_tls_ca_and_proxy_settings_are_checked_by_the_core():
     with pytest.raises(taptalk.ConfigError) as caught:
         taptalk.Client(sendtalk={"api_key": "k"}, tls={"ca_pem": "no certificate here"})
@@ -180,6 +191,10 @@ def test_tls_ca_and_proxy_settings_are_checked_by_the_core():
     with pytest.raises(taptalk.ConfigError) as caught:
         taptalk.Client(sendtalk={"api_key": "k"}, proxy="socks5://127.0.0.1:1080")
     assert caught.value.field == "proxy"
+    with pytest.raises(taptalk.ConfigError) as caught:
+        taptalk.Client(sendtalk={"api_key": "k"}, no_proxy=["localhost"])
+    assert caught.value.field == "no_proxy"
+    assert caught.value.message == "no_proxy has no effect without proxy"
 
 
 def test_connection_lost_on_a_read(sandbox):
