@@ -3,6 +3,7 @@
 #
 #   bash bench/compare.sh            # 5 rounds of 10,000 calls per contender and transport
 #   ROUNDS=9 CALLS=20000 bash bench/compare.sh
+#   BEFORE_LIB=/path/to/other/target/release bash bench/compare.sh   # also an older libtaptalk.so
 #
 # One bench/run table is one sample of a noisy machine: a neighbour's build during one row
 # moves its median by more than the gap being measured. Here each round runs taptalk and
@@ -34,22 +35,33 @@ one() {  # ca base command...
     BENCH_CA="$ca" "$@" "$base" "$API_KEY" "$CALLS" "$WARMUP" | awk -F'\t' '/^RESULT/ { print $5, $6, $7 }'
 }
 
-printf '| round | transport | taptalk median us | libcurl median us | median ratio | calls/s ratio | p99 ratio |\n'
-printf '|------:|-----------|------------------:|------------------:|-------------:|--------------:|----------:|\n'
+# The same C program against BEFORE_LIB's libtaptalk.so (its RUNPATH yields to LD_LIBRARY_PATH).
+before() {  # ca base
+    if [ -n "${BEFORE_LIB:-}" ]; then
+        one "$1" "$2" env LD_LIBRARY_PATH="$BEFORE_LIB" "$OUT/bench_taptalk" send | awk '{ printf "%.1f", $1 / 1000 }'
+    else
+        printf -- '-'
+    fi
+}
+
+printf '| round | transport | taptalk median us | libcurl median us | median ratio | calls/s ratio | p99 ratio | before: median us |\n'
+printf '|------:|-----------|------------------:|------------------:|-------------:|--------------:|----------:|------------------:|\n'
 for round in $(seq "$ROUNDS"); do
     for transport in plain HTTPS; do
         if [ "$transport" = plain ]; then ca=""; base="$BASE"; else ca="$BENCH_CA_FILE"; base="$BASE_TLS"; fi
         if [ $((round % 2)) = 1 ]; then
             t="$(one "$ca" "$base" "$OUT/bench_taptalk" send)"; c="$(one "$ca" "$base" "$OUT/bench_curl")"
+            b="$(before "$ca" "$base")"
         else
+            b="$(before "$ca" "$base")"
             c="$(one "$ca" "$base" "$OUT/bench_curl")"; t="$(one "$ca" "$base" "$OUT/bench_taptalk" send)"
         fi
         # shellcheck disable=SC2086
         set -- $t $c
         echo "$round $transport $1 $2 $3 $4 $5 $6" >> "$TMP/rows"
-        awk -v r="$round" -v tr="$transport" -v tm="$1" -v tp="$2" -v tc="$3" -v cm="$4" -v cp="$5" -v cc="$6" 'BEGIN {
-            printf "| %5d | %-9s | %17.1f | %17.1f | %11.2fx | %12.2fx | %8.2fx |\n",
-                r, tr, tm / 1000, cm / 1000, tm / cm, tc / cc, tp / cp }'
+        awk -v r="$round" -v tr="$transport" -v tm="$1" -v tp="$2" -v tc="$3" -v cm="$4" -v cp="$5" -v cc="$6" -v b="$b" 'BEGIN {
+            printf "| %5d | %-9s | %17.1f | %17.1f | %11.2fx | %12.2fx | %8.2fx | %17s |\n",
+                r, tr, tm / 1000, cm / 1000, tm / cm, tc / cc, tp / cp, b }'
     done
 done
 
