@@ -108,8 +108,8 @@ impl Config {
             "retry",
             "tls",
             "proxy",
-            "proxy_from_env",
             "no_proxy",
+            "proxy_from_env",
         ];
         refuse_unknown(map, "", &KEYS)?;
         let user_agent = match map.get("user_agent") {
