@@ -37,6 +37,7 @@ mod secret;
 mod sendtalk;
 mod tls;
 mod transport;
+mod trust;
 mod validate;
 mod wire;
 
@@ -55,6 +56,7 @@ pub use relay::{ExtraHeader, RESERVED_HEADERS};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tls::TlsSettings;
+pub use trust::{set_chain_verifier, ChainVerifier};
 pub use validate::InvalidField;
 #[doc(hidden)]
 pub use wire::write_count;
