@@ -69,6 +69,12 @@
 // Log level: finer detail (reserved).
 #define TT_LOG_TRACE 5
 
+// Answer of a `TtTlsVerifyCallback`: the chain is trusted. Any other answer rejects it.
+#define TT_TLS_TRUSTED 1
+
+// Answer of a `TtTlsVerifyCallback`: the chain is not trusted (say why in `reason`).
+#define TT_TLS_REJECTED 0
+
 // An error code of the library's own, for failures that never produced a server envelope.
 // In C, compare `atoi(error.code)` with these constants.
 //
@@ -149,6 +155,21 @@ typedef void (*TtLogCallback)(void *user_data,
                               int32_t level,
                               const char *target,
                               const char *message);
+
+// The platform verifier's signature. `certs[i]` points to `cert_lens[i]` bytes of one DER
+// certificate of the server's chain, leaf first (`cert_count` >= 1); `server_name` is the
+// host the client connects to (a DNS name, or an IP address as text). Return
+// `TT_TLS_TRUSTED` to trust the chain, or `TT_TLS_REJECTED` after writing a short
+// NUL-terminated reason (e.g. "unknown issuer", or the OS's message) of at most
+// `reason_capacity` bytes including the NUL into `reason`. All pointers are valid only
+// during the call; `reason` starts out empty.
+typedef int32_t (*TtTlsVerifyCallback)(void *user_data,
+                                       const uint8_t *const *certs,
+                                       const uintptr_t *cert_lens,
+                                       uintptr_t cert_count,
+                                       const char *server_name,
+                                       char *reason,
+                                       uintptr_t reason_capacity);
 
 #ifdef __cplusplus
 extern "C" {
@@ -626,6 +647,34 @@ char *tt_request(const TtClient *client,
                  const char *path,
                  const char *json,
                  const char *options_json);
+
+// Installs the process-wide platform certificate verifier, or removes it when `callback` is
+// NULL. Clients created with `"tls": {"verifier": "platform"}` (refused with 90003, field
+// "tls.verifier", while none is installed) hand it the server's certificate chain and host
+// name during each TLS handshake, and trust the chain only if it answers `TT_TLS_TRUSTED`.
+// Implement it with the OS's own API (Security.framework's SecTrustEvaluateWithError,
+// Android's X509TrustManager, Windows' CertGetCertificateChain) so that user and
+// device-management CAs apply; the Java and Swift bindings install theirs.
+//
+// The library still checks, itself, that the leaf certificate is valid for the host name
+// (before asking the callback: a name mismatch is refused without asking) and that the server
+// holds the leaf's key (the handshake signatures); the callback decides chain trust only.
+//
+// Any answer other than `TT_TLS_TRUSTED` rejects the chain: the call answers 91004 with
+// "is not trusted by the platform verifier (<reason>)" in its message (the reason cut to
+// one line of at most 200 characters, control characters replaced), after exactly one
+// attempt, and the request (with its key) is never sent.
+//
+// Threading: the callback runs on the thread making the call, on any thread, and
+// concurrently with itself; `user_data` must be usable from all of them. It must not call
+// back into this library. This function waits for verifications still running with the
+// previous callback: once it returns, the previous callback is never called again and its
+// `user_data` may be released.
+//
+// # Safety
+// `callback`, if not NULL, must stay callable, and `user_data` valid, until it is replaced.
+void tt_set_tls_verifier(TtTlsVerifyCallback callback,
+                         void *user_data);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -29,6 +29,7 @@ use crate::envelope::{Envelope, LocalCode};
 use crate::ffi::{tt_call, tt_client_free, tt_client_new, tt_request, tt_string_free, TtClient};
 
 mod cursor;
+mod verifier;
 
 /// The six parts of a reply, in the order of the Java `String[]`.
 type Parts = [String; 6];

@@ -38,6 +38,7 @@ mod sendtalk;
 mod socket;
 mod tls;
 mod transport;
+mod trust;
 mod validate;
 mod wire;
 
@@ -58,6 +59,7 @@ pub use secret::Secret;
 #[doc(hidden)]
 pub use socket::limit_set_count;
 pub use tls::TlsSettings;
+pub use trust::{set_chain_verifier, ChainVerifier};
 pub use validate::InvalidField;
 #[doc(hidden)]
 pub use wire::write_count;

@@ -28,13 +28,17 @@ use ureq::Error;
 
 use crate::config::{refuse_unknown, ConfigError};
 
-/// The trusted roots: the built-in (Mozilla, via webpki-roots) ones and/or the given ones.
+/// The trusted roots: the built-in (Mozilla, via webpki-roots) ones and/or the given ones;
+/// or, with `tls.verifier` "platform", whatever the operating system trusts (src/trust.rs).
 #[derive(Clone, PartialEq, Eq)]
 pub struct TlsSettings {
     /// DER certificates from `tls.ca_file` and `tls.ca_pem`.
     pub extra_roots: Vec<Vec<u8>>,
     /// `tls.built_in_roots` (default true): false trusts only `extra_roots`.
     pub built_in_roots: bool,
+    /// `tls.verifier` "platform": the chain is judged by the verifier the host registered
+    /// (`tt_set_tls_verifier`), never by roots of this library's.
+    pub platform_verifier: bool,
 }
 
 impl Default for TlsSettings {
@@ -42,6 +46,7 @@ impl Default for TlsSettings {
         TlsSettings {
             extra_roots: Vec::new(),
             built_in_roots: true,
+            platform_verifier: false,
         }
     }
 }
@@ -51,13 +56,14 @@ impl fmt::Debug for TlsSettings {
         f.debug_struct("TlsSettings")
             .field("extra_roots", &self.extra_roots.len())
             .field("built_in_roots", &self.built_in_roots)
+            .field("platform_verifier", &self.platform_verifier)
             .finish()
     }
 }
 
 impl TlsSettings {
-    /// Parses the `tls` section: `ca_file` (a PEM file path), `ca_pem` (PEM text), and
-    /// `built_in_roots` (bool).
+    /// Parses the `tls` section: `ca_file` (a PEM file path), `ca_pem` (PEM text),
+    /// `built_in_roots` (bool), and `verifier` ("built_in", the default, or "platform").
     pub(crate) fn from_section(section: Option<&Value>) -> Result<TlsSettings, ConfigError> {
         let Some(section) = section else {
             return Ok(TlsSettings::default());
@@ -65,7 +71,21 @@ impl TlsSettings {
         let Some(map) = section.as_object() else {
             return Err(ConfigError::new("tls", "tls must be an object"));
         };
-        refuse_unknown(map, "tls", &["ca_file", "ca_pem", "built_in_roots"])?;
+        refuse_unknown(
+            map,
+            "tls",
+            &["ca_file", "ca_pem", "built_in_roots", "verifier"],
+        )?;
+        match string(map, "verifier")? {
+            None | Some("built_in") => {}
+            Some("platform") => return platform(map),
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "tls.verifier",
+                    "tls.verifier must be \"built_in\" (the default) or \"platform\"",
+                ))
+            }
+        }
         let mut settings = TlsSettings::default();
         if let Some(path) = string(map, "ca_file")? {
             let pem = std::fs::read(path).map_err(|e| {
@@ -104,6 +124,17 @@ impl TlsSettings {
 
     /// The rustls client config for these roots, built once per client.
     pub(crate) fn client_config(&self) -> Arc<ClientConfig> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        if self.platform_verifier {
+            let verifier = crate::trust::PlatformVerifier::new(provider.clone());
+            let config = ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .expect("ring supports the default TLS versions")
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(verifier))
+                .with_no_client_auth();
+            return Arc::new(config);
+        }
         let mut roots = RootCertStore::empty();
         if self.built_in_roots {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
@@ -114,7 +145,6 @@ impl TlsSettings {
             .map(|der| rustls::pki_types::CertificateDer::from(der.clone()));
         // Unusable certificates were refused when the config was parsed.
         roots.add_parsable_certificates(extra);
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .expect("ring supports the default TLS versions")
@@ -122,6 +152,32 @@ impl TlsSettings {
             .with_no_client_auth();
         Arc::new(config)
     }
+}
+
+/// `"verifier": "platform"`: trust is the operating system's, so the keys that choose roots
+/// of this library's contradict it and are refused rather than silently ignored (a company
+/// CA belongs in the OS store, or Android's Network Security Config); and a host that never
+/// registered a verifier would fail every HTTPS call, so that is refused up front.
+fn platform(map: &Map<String, Value>) -> Result<TlsSettings, ConfigError> {
+    for key in ["ca_file", "ca_pem", "built_in_roots"] {
+        if map.contains_key(key) {
+            return Err(ConfigError::new(
+                &format!("tls.{key}"),
+                format!("tls.{key} cannot be combined with tls.verifier \"platform\", which trusts what the operating system trusts: add the CA to the OS's store (or the app's Network Security Config) instead, or drop tls.verifier"),
+            ));
+        }
+    }
+    if !crate::trust::is_registered() {
+        return Err(ConfigError::new(
+            "tls.verifier",
+            "tls.verifier is \"platform\" but no platform verifier is registered: call tt_set_tls_verifier before creating the client (the Java and Swift bindings register theirs)",
+        ));
+    }
+    Ok(TlsSettings {
+        extra_roots: Vec::new(),
+        built_in_roots: false,
+        platform_verifier: true,
+    })
 }
 
 fn string<'a>(map: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, ConfigError> {
@@ -198,6 +254,10 @@ impl HandshakeFailure {
             permanent: true,
         };
         match error {
+            rustls::Error::InvalidCertificate(e) if crate::trust::rejection(e).is_some() => {
+                let reason = crate::trust::rejection(e).unwrap_or_default();
+                certificate(format!("is not trusted by the platform verifier ({reason})"))
+            }
             rustls::Error::InvalidCertificate(e) => certificate(match e {
                 CertificateError::UnknownIssuer => "has an unknown issuer (no trusted CA signed it; add your CA with tls.ca_file or tls.ca_pem)".to_owned(),
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {

@@ -54,6 +54,7 @@ fn every_export_has_a_doc_comment_in_the_header() {
         "tt_call",
         "tt_operations",
         "tt_set_log_callback",
+        "tt_set_tls_verifier",
         "tt_request",
         "tt_case_cursor_new",
         "tt_case_cursor_free",

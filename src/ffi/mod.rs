@@ -1,7 +1,8 @@
 //! The C ABI: every `tt_*` function in `include/taptalk.h`. This file holds the client's
 //! life cycle and `tt_call`; `operations.rs` the one export per operation, `request.rs` raw
-//! requests, `cursor.rs` the case cursor, `reply.rs` the reply getters, `log.rs` the log callback, `boundary.rs` the guard
-//! they all use; `crate::codes` the `TT_ERR_*` constants.
+//! requests, `cursor.rs` the case cursor, `reply.rs` the reply getters, `log.rs` the log
+//! callback, `verifier.rs` the platform certificate verifier, `boundary.rs` the guard they all
+//! use; `crate::codes` the `TT_ERR_*` constants.
 //!
 //! Rules held by every function here: no panic or unwind crosses the boundary
 //! (`catch_unwind` around every body), NULL and invalid UTF-8 are answered with an error
@@ -14,6 +15,7 @@ mod log;
 mod operations;
 mod reply;
 mod request;
+mod verifier;
 
 use std::ffi::{c_char, CString};
 use std::panic::catch_unwind;

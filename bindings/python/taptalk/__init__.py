@@ -18,6 +18,7 @@ from ._client import (Client, Contact, Envelope, JSONDict, OneTalk, PowerTalk, R
                       SendTalk)
 from ._logging import disable_logging, enable_logging
 from ._pagination import UpdatedCases
+from ._trust import set_tls_verifier
 from .errors import (
     AuthError,
     ClientClosedError,
@@ -61,6 +62,7 @@ __all__ = [
     "RetryingClient",
     "disable_logging",
     "enable_logging",
+    "set_tls_verifier",
     "AuthError",
     "Client",
     "ClientClosedError",

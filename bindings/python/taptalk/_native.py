@@ -103,6 +103,7 @@ class Library:
             row["name"]: getattr(cdll, row["export"]) for row in self.operation_table}
         self.call_by_name = cdll.tt_call
         self.set_log_callback = cdll.tt_set_log_callback
+        self.set_tls_verifier = cdll.tt_set_tls_verifier
         _bind_request_and_cursor(cdll)
         self.request = cdll.tt_request
         self.cursor_new = cdll.tt_case_cursor_new
@@ -154,6 +155,8 @@ def _bind(cdll: ctypes.CDLL) -> None:
     cdll.tt_call.restype = ctypes.c_void_p
     cdll.tt_set_log_callback.argtypes = [LOG_CALLBACK, ctypes.c_void_p, ctypes.c_int32]
     cdll.tt_set_log_callback.restype = None
+    cdll.tt_set_tls_verifier.argtypes = [TLS_VERIFY_CALLBACK, ctypes.c_void_p]
+    cdll.tt_set_tls_verifier.restype = None
 
 
 def operation_table(cdll: ctypes.CDLL) -> List[Dict[str, Any]]:
@@ -189,6 +192,14 @@ def _bind_request_and_cursor(cdll: ctypes.CDLL) -> None:
 #: ``TtLogCallback``: (user_data, level, target, message).
 LOG_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p,
                                 ctypes.c_char_p)
+
+
+#: ``TtTlsVerifyCallback``: (user_data, certs, cert_lens, cert_count, server_name, reason,
+#: reason_capacity) -> TT_TLS_TRUSTED (1) or TT_TLS_REJECTED (0).
+TLS_VERIFY_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int32, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p),
+    ctypes.POINTER(ctypes.c_size_t), ctypes.c_size_t, ctypes.c_char_p, ctypes.c_void_p,
+    ctypes.c_size_t)
 
 
 def check_abi(cdll: ctypes.CDLL, path: str) -> int:

@@ -6,12 +6,25 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The platform verifier's callback type and constants, as PlatformTrust.swift uses them. */
+static int32_t reject_all(void *user_data, const uint8_t *const *certs, const uintptr_t *cert_lens,
+                          uintptr_t cert_count, const char *server_name, char *reason,
+                          uintptr_t reason_capacity) {
+    (void)user_data, (void)certs, (void)cert_lens, (void)cert_count, (void)server_name;
+    snprintf(reason, reason_capacity, "test");
+    return TT_TLS_REJECTED;
+}
+
 int main(void) {
     const char *version = tt_version();
     if (tt_abi_version() != TT_ABI_VERSION) {
         fprintf(stderr, "ABI %u, header %u\n", tt_abi_version(), (unsigned)TT_ABI_VERSION);
         return 1;
     }
+    TtTlsVerifyCallback verifier = reject_all;
+    tt_set_tls_verifier(verifier, NULL);
+    tt_set_tls_verifier(NULL, NULL);
+    if (TT_TLS_TRUSTED == TT_TLS_REJECTED) return 1;
     /* One real call through the module's declarations: a NULL client answers 90001. */
     char *reply = tt_call(NULL, "sendtalk_get_status", "{}", NULL);
     int ok = reply != NULL && strstr(reply, "\"90001\"") != NULL;

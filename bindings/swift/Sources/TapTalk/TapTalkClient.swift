@@ -19,6 +19,8 @@ public final class TapTalkClient: @unchecked Sendable {
 
     /// - Throws: `TapTalkError` with kind `.config` (90003, `field` names the key) or `.usage`.
     public init(configJSON: String) throws {
+        // So that "tls": {"verifier": "platform"} finds the Security.framework verifier.
+        _ = TapTalkPlatformTrust.registeredOnce
         var error: UnsafeMutablePointer<CChar>? = nil
         let created = configJSON.withCString { tt_client_new($0, &error) }
         guard let created = created else {

@@ -25,4 +25,14 @@ final class TapTalkTests: XCTestCase {
         XCTAssertEqual(raw.code, "90002")
         XCTAssertFalse(raw.isSuccess)
     }
+
+    #if canImport(Security)
+    func testPlatformTrustIsRegisteredByTheWrapper() throws {
+        // Accepted only because TapTalkClient registered the Security.framework verifier.
+        _ = try TapTalkClient(configJSON: #"{"sendtalk": {"api_key": "k"}, "tls": {"verifier": "platform"}}"#)
+        XCTAssertThrowsError(try TapTalkClient(configJSON: #"{"sendtalk": {"api_key": "k"}, "tls": {"verifier": "platform", "built_in_roots": true}}"#)) { error in
+            XCTAssertEqual((error as! TapTalkError).field, "tls.built_in_roots")
+        }
+    }
+    #endif
 }

@@ -36,6 +36,8 @@ final class Native {
             throw new UnsatisfiedLinkError("libtaptalk from " + SOURCE + " speaks ABI " + abi
                     + ", this binding ABI " + ABI_VERSION + "; use a matching library");
         }
+        // So that "tls": {"verifier": "platform"} works from Java without a setup call.
+        setTlsVerifier(new VerifierBridge(new PlatformTrust.Lazy()));
     }
 
     private Native() {}
@@ -94,4 +96,7 @@ final class Native {
     static native String[] cursorState(long cursor);
 
     static native void setLogListener(LogListener listener, int maxLevel);
+
+    /** tt_set_tls_verifier over bridge.check(byte[][], String); null removes it. */
+    static native void setTlsVerifier(VerifierBridge bridge);
 }

@@ -50,6 +50,16 @@ public final class TapTalk {
     }
 
     /**
+     * Makes {@code verifier} decide chain trust for clients configured with
+     * {@code "tls": {"verifier": "platform"}} (process-wide), or, with null, the platform's
+     * trust store again ({@link PlatformTrust}, which the binding registers when it loads).
+     * Once this returns, the previous verifier is no longer called.
+     */
+    public static void setTlsVerifier(TlsVerifier verifier) {
+        Native.setTlsVerifier(new VerifierBridge(verifier == null ? new PlatformTrust.Lazy() : verifier));
+    }
+
+    /**
      * Forwards log lines to the {@code java.util.logging} logger "taptalk" (error SEVERE,
      * warn WARNING, info INFO, debug FINE, trace FINER).
      */

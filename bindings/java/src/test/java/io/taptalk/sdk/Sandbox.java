@@ -9,7 +9,10 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,20 +23,37 @@ import java.util.regex.Pattern;
  */
 final class Sandbox implements AutoCloseable {
     final String url;
+    /** With {@code --tls}: the CA certificate file the sandbox printed (stdout line 2); else null. */
+    final String caFile;
+    /** With {@code --tls}: how the control API's HTTPS connections trust the sandbox; else null. */
+    SSLSocketFactory controlTrust;
     private final Process process;
 
-    Sandbox() throws IOException {
+    /** {@code extraArgs}: more sandbox flags, e.g. {@code --tls}. */
+    Sandbox(String... extraArgs) throws IOException {
         String binary = System.getProperty("taptalk.sandbox", "target/debug/taptalk-sandbox");
-        process = new ProcessBuilder(binary, "--listen", "127.0.0.1:0", "--delivery-delay-ms", "0")
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(Arrays.asList(binary, "--listen", "127.0.0.1:0", "--delivery-delay-ms", "0"));
+        command.addAll(Arrays.asList(extraArgs));
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
-        Matcher m = Pattern.compile("listening on (http://\\S+)").matcher(first == null ? "" : first);
+        Matcher m = Pattern.compile("listening on (https?://\\S+)").matcher(first == null ? "" : first);
         if (!m.find()) {
             process.destroy();
             throw new IOException("the sandbox did not start: " + first);
         }
         url = m.group(1);
+        String ca = null;
+        if (url.startsWith("https://")) {
+            String second = out.readLine();
+            Matcher c = Pattern.compile("tls CA certificate: (.+)$").matcher(second == null ? "" : second);
+            if (!c.find()) {
+                process.destroy();
+                throw new IOException("the sandbox did not say where its CA is: " + second);
+            }
+            ca = c.group(1).trim();
+        }
+        caFile = ca;
         Thread drain = new Thread(() -> {
             try {
                 while (out.readLine() != null) { /* keep the pipe from filling */ }
@@ -68,6 +88,9 @@ final class Sandbox implements AutoCloseable {
 
     private String http(String method, String path, String body) throws IOException {
         HttpURLConnection c = (HttpURLConnection) new URL(url + path).openConnection();
+        if (c instanceof HttpsURLConnection && controlTrust != null) {
+            ((HttpsURLConnection) c).setSSLSocketFactory(controlTrust);
+        }
         c.setRequestMethod(method);
         if (body != null) {
             c.setDoOutput(true);
