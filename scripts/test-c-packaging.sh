@@ -50,6 +50,8 @@ sandbox="$root/target/debug/taptalk-sandbox"
 [ -x "$sandbox" ] || (cd "$root" && cargo build -q -p taptalk-sandbox) || die "cannot build the sandbox"
 start_sandbox() {
   local out="$work/sandbox.out"
+  # The previous sandbox's address must not be read before this one truncates the file.
+  rm -f "$out"
   "$sandbox" --listen 127.0.0.1:0 --delivery-delay-ms 0 >"$out" 2>&1 &
   sandbox_pid=$!
   for _ in $(seq 100); do
