@@ -28,7 +28,7 @@ link=(-C link-arg=-Wl,-z,pack-relative-relocs)
 if command -v ld.lld >/dev/null; then
   link+=(-C link-arg=-fuse-ld=lld -C link-arg=-Wl,--icf=all)
 fi
-args=(rustc "${MOBILE_CARGO_Z[@]}")
+args=(rustc ${MOBILE_CARGO_Z[@]+"${MOBILE_CARGO_Z[@]}"})
 built=target/mobile/libtaptalk.so
 if [ "$MOBILE_RECIPE" != stable ]; then
   # build-std needs an explicit target; the result lands in target/<triple>/mobile.
