@@ -42,13 +42,18 @@ mobile_flags() {
     MOBILE_RUSTFLAGS="-Z location-detail=none -Z plt=yes"
     MOBILE_RECIPE="nightly build-std"
   else
-    MOBILE_TOOLCHAIN=
-    MOBILE_CARGO_Z=()
-    MOBILE_RUSTFLAGS=
-    MOBILE_RECIPE=stable
     local why="no nightly toolchain with rust-src (rustup toolchain install nightly --component rust-src)"
     [ "${TAPTALK_MOBILE_STABLE:-}" != 1 ] || why="TAPTALK_MOBILE_STABLE=1"
-    echo "mobile build: $why: falling back to stable; the library will be larger" \
-      "(2.08 MiB instead of 1.79 MiB stripped on x86_64 Linux)" >&2
+    mobile_flags_stable "$why"
   fi
+}
+
+# The stable recipe, saying on stderr (one line) why it is used and that the result is larger.
+mobile_flags_stable() {
+  MOBILE_TOOLCHAIN=
+  MOBILE_CARGO_Z=()
+  MOBILE_RUSTFLAGS=
+  MOBILE_RECIPE=stable
+  echo "mobile build: $1: falling back to stable; the library will be larger" \
+    "(2.08 MiB instead of 1.79 MiB stripped on x86_64 Linux)" >&2
 }
