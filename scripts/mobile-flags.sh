@@ -7,8 +7,8 @@
 #   -Z build-std=std,panic_unwind    the standard library rebuilt with the profile and LTO'd
 #                                    with the rest; panics still unwind (panic_unwind);
 #   -Z build-std-features=panic-unwind,optimize_for_size
-#                                    without std's `backtrace` feature: std's backtrace printer
-#                                    (gimli, addr2line, miniz_oxide, rustc-demangle) is gone;
+#                                    without std's `backtrace` feature: std's backtrace
+#                                    symboliser (gimli, addr2line, object, miniz_oxide) is gone;
 #                                    a panic is still caught, only RUST_BACKTRACE prints nothing;
 #                                    optimize_for_size picks std's smaller algorithms;
 #   -Z location-detail=none          no file/line/column in panic messages (the boundary
@@ -16,8 +16,8 @@
 #   -Z plt=yes                       calls go straight to the function instead of through a GOT
 #                                    slot per function (rustc's plt=no default made ~3,000 of
 #                                    them); full RELRO and BIND_NOW are kept.
-# Without a nightly toolchain with rust-src, the stable recipe is the profile and features
-# alone, and the library is larger (see the README); mobile_flags says so on stderr.
+# Without a nightly toolchain with rust-src, the stable recipe has none of these and the
+# library is larger (see the README); mobile_flags says so on stderr.
 #
 # After `mobile_flags`:
 #   MOBILE_TOOLCHAIN   "+nightly" or "" (the cargo toolchain argument)
