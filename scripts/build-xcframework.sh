@@ -8,16 +8,34 @@
 # NOT runnable on this project's machines: it needs macOS with Xcode (xcodebuild, lipo) and
 # the Apple Rust targets. Nothing here has been run; the script is written to be run on a Mac.
 #
+# With the mobile profile it uses the size flags of scripts/mobile-flags.sh, as
+# scripts/build-mobile.sh (measured on Linux) and scripts/build-android.sh do: with a nightly
+# toolchain and rust-src, std rebuilt from source (no Apple targets to add), else the stable
+# recipe (said on stderr), and the `mobile` feature (dependencies' log statements compiled out).
+#
 # Usage: bash scripts/build-xcframework.sh    (profile: mobile; PROFILE=release to change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(uname -s)" = Darwin ] || { echo "build-xcframework.sh needs macOS with Xcode" >&2; exit 1; }
 profile="${PROFILE:-mobile}"
 targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-darwin x86_64-apple-darwin)
-rustup target add "${targets[@]}"
+toolchain=
+cargo_z=()
+features=()
+if [ "$profile" = mobile ]; then
+  # shellcheck source=scripts/mobile-flags.sh
+  . scripts/mobile-flags.sh
+  mobile_flags
+  toolchain="$MOBILE_TOOLCHAIN"
+  cargo_z=(${MOBILE_CARGO_Z[@]+"${MOBILE_CARGO_Z[@]}"})
+  features=(--features mobile)
+  [ -z "$MOBILE_RUSTFLAGS" ] || export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }$MOBILE_RUSTFLAGS"
+fi
+[ -n "$toolchain" ] || rustup target add "${targets[@]}"
 export IPHONEOS_DEPLOYMENT_TARGET=13.0 MACOSX_DEPLOYMENT_TARGET=10.15
 for target in "${targets[@]}"; do
-  cargo build --profile "$profile" --lib --target "$target"
+  cargo $toolchain build ${cargo_z[@]+"${cargo_z[@]}"} --profile "$profile" --lib --target "$target" \
+    ${features[@]+"${features[@]}"}
 done
 
 work=target/xcframework

@@ -80,3 +80,22 @@ fn a_threaded_stress_run_is_clean_under_valgrind() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("320 sends, 0 failed"));
     assert_eq!(server.requests().len(), 320);
 }
+
+#[test]
+fn a_panic_inside_the_library_is_answered_with_90004_and_the_client_goes_on() {
+    // tests/c/panic_inside.c makes libc's clock fail during three sends, which panics inside
+    // std; scripts/test-mobile-build.sh runs the same program against the phone build.
+    let server = MockServer::answering(json!({"success": true}));
+    let program = compile("tests/c/panic_inside.c", "panic_inside");
+    let output = run(&program, &[&server.url()], true);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("c panic probe: 5 passed, 0 failed"),
+        "{stdout}"
+    );
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "only the send after the panics reaches the server"
+    );
+}

@@ -3,7 +3,7 @@
     python3 report.py RESULTS_FILE
 
 Lines read (tab-separated): RESULT name calls threads median_ns p99_ns calls_per_s,
-RSS kb_at_1k calls kb_at_end, SO bytes stripped_bytes, SOMOBILE stripped_bytes cargo_args, NOTE text, MISSING name reason.
+RSS kb_at_1k calls kb_at_end, SO bytes stripped_bytes, SOMOBILE stripped_bytes recipe, NOTE text, MISSING name reason.
 """
 import sys
 
@@ -61,9 +61,10 @@ def main(path):
     if mobile:
         size, args = mobile
         if size:
-            print(f"libtaptalk.so, mobile build (cargo {args}, x86_64): {int(size) / 1024:,.0f} KiB stripped ({int(size) / 1048576:.2f} MiB)")
+            print(f"libtaptalk.so, mobile build (x86_64): {int(size):,} bytes stripped, {int(size) / 1048576:.2f} MiB (target 1.8 MiB)")
+            print(f"  recipe: {args}")
         else:
-            print(f"libtaptalk.so, mobile build (cargo {args}): not built in --quick; run bench/run")
+            print(f"libtaptalk.so, mobile build (not built in --quick; run bench/run or scripts/build-mobile.sh): {args}")
     if rss:
         growth = rss[2] - rss[0]
         print(f"RSS (taptalk from C): {rss[0]:,} kB after 1,000 calls, {rss[2]:,} kB after "
