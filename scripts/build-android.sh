@@ -21,6 +21,7 @@ command -v cargo-ndk >/dev/null || { echo "cargo-ndk is missing: cargo install c
 # shellcheck source=scripts/mobile-flags.sh
 . scripts/mobile-flags.sh
 mobile_flags
+mobile_c_flags aarch64-linux-android armv7-linux-androideabi x86_64-linux-android i686-linux-android
 if [ "$MOBILE_RECIPE" = stable ]; then
   rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android i686-linux-android
 fi

@@ -42,8 +42,11 @@ plan() {
   args+=(--profile mobile --lib --features jni,mobile -- "${link[@]}")
   rustflags="${RUSTFLAGS:-}"
   [ -z "$MOBILE_RUSTFLAGS" ] || rustflags="${rustflags:+$rustflags }$MOBILE_RUSTFLAGS"
-  recipe="$MOBILE_RECIPE: ${rustflags:+RUSTFLAGS=\"$rustflags\" }cargo $MOBILE_TOOLCHAIN${MOBILE_TOOLCHAIN:+ }${args[*]}"
+  recipe="$MOBILE_RECIPE: $cflags_var=\"${!cflags_var}\" ${rustflags:+RUSTFLAGS=\"$rustflags\" }cargo $MOBILE_TOOLCHAIN${MOBILE_TOOLCHAIN:+ }${args[*]}"
 }
+host_triple="$(rustc -vV | sed -n 's/^host: //p')"
+mobile_c_flags "$host_triple"
+cflags_var="CFLAGS_${host_triple//-/_}"
 plan
 if [ "${1:-}" = --print-args ]; then
   echo "$recipe"
