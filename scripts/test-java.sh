@@ -33,6 +33,11 @@ rm -rf "$out" && mkdir -p "$out/classes" "$out/test-classes"
 javac --release 8 -Xlint:all -Werror -d "$out/classes" $(find bindings/java/src/main/java -name '*.java')
 (cd "$out/classes" && jar cf ../taptalk.jar .)
 javac -Xlint:all -d "$out/test-classes" -cp "$out/classes:$junit" $(find bindings/java/src/test/java -name '*.java')
+# A test-only JNI library that calls libtaptalk from threads the JVM does not know
+# (NativeThreadTest); the JDK's own headers.
+java_home="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
+gcc -std=c11 -Wall -Wextra -Werror -shared -fPIC -I include -I "$java_home/include" \
+  -I "$java_home/include/linux" bindings/java/src/test/native/native_threads.c -o "$out/libnative_threads.so" -ldl -lpthread
 
 log="$out/junit.log"
 set +e
@@ -41,6 +46,7 @@ java -Xcheck:jni -Xms64m -Xmx64m -XX:+AlwaysPreTouch \
   -Dtaptalk.library.path="$lib" \
   -Dtaptalk.sandbox="$PWD/target/debug/taptalk-sandbox" \
   -Dtaptalk.leak.calls="${TAPTALK_JAVA_LEAK_CALLS:-100000}" \
+  -Dtaptalk.test.native="$PWD/$out/libnative_threads.so" \
   -jar "$junit" --disable-banner --details=tree \
   --class-path "$out/classes:$out/test-classes" --select-package io.taptalk.sdk 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
