@@ -38,6 +38,6 @@ cargo $MOBILE_TOOLCHAIN ndk \
   -t arm64-v8a -t armeabi-v7a -t x86_64 -t x86 \
   --platform 23 \
   -o "$out" \
-  build ${MOBILE_CARGO_Z[@]+"${MOBILE_CARGO_Z[@]}"} --profile mobile --lib --features jni,mobile
+  build ${MOBILE_CARGO_Z[@]+"${MOBILE_CARGO_Z[@]}"} --profile mobile --lib --no-default-features --features jni,mobile
 
 find "$out" -name libtaptalk.so -exec ls -l {} \;

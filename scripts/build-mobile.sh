@@ -3,7 +3,8 @@
 # choices the Android build makes, so its size can be measured here (bench/run prints it):
 #   - the `mobile` profile: opt-level "z", fat LTO, one codegen unit, stripped, panics unwind;
 #   - features `jni` (what an Android app loads) and `mobile` (dependencies' `log` statements
-#     compiled out);
+#     compiled out), without the default `bundled-roots`: a phone trusts the OS's store
+#     (tls.verifier "platform", the default in such a build), so the Mozilla roots stay out;
 #   - with a nightly toolchain and its rust-src: the standard library rebuilt without its
 #     backtrace printer, for size, without panic locations, and direct calls instead of GOT
 #     slots (scripts/mobile-flags.sh, shared with the Android and Apple scripts). Without
@@ -39,7 +40,7 @@ plan() {
     args+=(--target "$host")
     built="target/$host/mobile/libtaptalk.so"
   fi
-  args+=(--profile mobile --lib --features jni,mobile -- "${link[@]}")
+  args+=(--profile mobile --lib --no-default-features --features jni,mobile -- "${link[@]}")
   rustflags="${RUSTFLAGS:-}"
   [ -z "$MOBILE_RUSTFLAGS" ] || rustflags="${rustflags:+$rustflags }$MOBILE_RUSTFLAGS"
   recipe="$MOBILE_RECIPE: $cflags_var=\"${!cflags_var}\" ${rustflags:+RUSTFLAGS=\"$rustflags\" }cargo $MOBILE_TOOLCHAIN${MOBILE_TOOLCHAIN:+ }${args[*]}"

@@ -28,7 +28,9 @@ if [ "$profile" = mobile ]; then
   mobile_flags
   toolchain="$MOBILE_TOOLCHAIN"
   cargo_z=(${MOBILE_CARGO_Z[@]+"${MOBILE_CARGO_Z[@]}"})
-  features=(--features mobile)
+  # No bundled roots: phones trust the OS's store (tls.verifier "platform", registered by the
+  # Swift wrapper), as scripts/build-mobile.sh.
+  features=(--no-default-features --features mobile)
   [ -z "$MOBILE_RUSTFLAGS" ] || export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }$MOBILE_RUSTFLAGS"
 fi
 [ -n "$toolchain" ] || rustup target add "${targets[@]}"

@@ -7,8 +7,9 @@
 #      and the client going on;
 #   3. runs the whole Java suite against it (every operation, every error kind, 8 x 200
 #      sends, close, bad input, a 20,000-call leak check under -Xcheck:jni);
-#   4. runs every Rust test with the `mobile` feature on (`cargo test --workspace --features
-#      mobile`), which is what the feature changes.
+#   4. runs every Rust test as the phone build is configured: the `mobile` feature on and the
+#      default `bundled-roots` off (`cargo test --workspace --no-default-features --features
+#      mobile`), which is what those features change.
 # Prints "c panic probe (mobile build): N passed, M failed",
 # "java (mobile build): N passed, M failed" and cargo's own summaries.
 set -euo pipefail
@@ -22,4 +23,4 @@ gcc -std=c99 -Wall -Wextra -Werror -I include tests/c/panic_inside.c -L "$lib" -
 "$probe" | sed 's/^c panic probe:/c panic probe (mobile build):/'
 TAPTALK_JAVA_LIB=target/mobile/libtaptalk.so TAPTALK_JAVA_LABEL="java (mobile build)" \
   TAPTALK_JAVA_LEAK_CALLS="${TAPTALK_JAVA_LEAK_CALLS:-20000}" bash scripts/test-java.sh
-cargo test --workspace --features mobile
+cargo test --workspace --no-default-features --features mobile

@@ -41,15 +41,23 @@ pub struct TlsSettings {
     pub platform_verifier: bool,
 }
 
+/// Whether this build carries the bundled roots (feature `bundled-roots`; phone builds do not).
+pub(crate) const BUNDLED_ROOTS: bool = cfg!(feature = "bundled-roots");
+
 impl Default for TlsSettings {
+    /// The bundled roots; in a build without them, the platform verifier, asked at handshake
+    /// time (an explicit `"verifier": "platform"` is checked when the client is made).
     fn default() -> Self {
         TlsSettings {
             extra_roots: Vec::new(),
-            built_in_roots: true,
-            platform_verifier: false,
+            built_in_roots: BUNDLED_ROOTS,
+            platform_verifier: !BUNDLED_ROOTS,
         }
     }
 }
+
+/// Why "built_in" trust is refused by a build without the bundled roots.
+const NO_BUNDLED_ROOTS: &str = "this build of the library has no bundled roots (a phone build, without the bundled-roots feature): it trusts what the operating system trusts (tls.verifier \"platform\", the default here), or only the CAs in tls.ca_file / tls.ca_pem";
 
 impl fmt::Debug for TlsSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -77,7 +85,14 @@ impl TlsSettings {
             &["ca_file", "ca_pem", "built_in_roots", "verifier"],
         )?;
         match string(map, "verifier")? {
-            None | Some("built_in") => {}
+            None => {}
+            Some("built_in") if !BUNDLED_ROOTS => {
+                return Err(ConfigError::new(
+                    "tls.verifier",
+                    format!("tls.verifier \"built_in\" is not available: {NO_BUNDLED_ROOTS}"),
+                ))
+            }
+            Some("built_in") => {}
             Some("platform") => return platform(map),
             Some(_) => {
                 return Err(ConfigError::new(
@@ -86,7 +101,11 @@ impl TlsSettings {
                 ))
             }
         }
-        let mut settings = TlsSettings::default();
+        let mut settings = TlsSettings {
+            extra_roots: Vec::new(),
+            built_in_roots: BUNDLED_ROOTS,
+            platform_verifier: false,
+        };
         if let Some(path) = string(map, "ca_file")? {
             let pem = std::fs::read(path).map_err(|e| {
                 ConfigError::new(
@@ -105,6 +124,12 @@ impl TlsSettings {
         }
         match map.get("built_in_roots") {
             None => {}
+            Some(Value::Bool(true)) if !BUNDLED_ROOTS => {
+                return Err(ConfigError::new(
+                    "tls.built_in_roots",
+                    format!("tls.built_in_roots cannot be true: {NO_BUNDLED_ROOTS}"),
+                ))
+            }
             Some(Value::Bool(b)) => settings.built_in_roots = *b,
             Some(_) => {
                 return Err(ConfigError::new(
@@ -112,6 +137,11 @@ impl TlsSettings {
                     "tls.built_in_roots must be true or false",
                 ))
             }
+        }
+        if !BUNDLED_ROOTS && settings.extra_roots.is_empty() && !map.contains_key("built_in_roots")
+        {
+            // Nothing chose roots: the default of a build without bundled ones.
+            return Ok(TlsSettings::default());
         }
         if !settings.built_in_roots && settings.extra_roots.is_empty() {
             return Err(ConfigError::new(
@@ -136,6 +166,7 @@ impl TlsSettings {
             return Arc::new(config);
         }
         let mut roots = RootCertStore::empty();
+        #[cfg(feature = "bundled-roots")]
         if self.built_in_roots {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         }

@@ -65,7 +65,7 @@ fn ask_host(chain: &[&[u8]], name: &str) -> Result<(), String> {
     let slot = VERIFIER.read().unwrap_or_else(|e| e.into_inner());
     let Some(verifier) = slot.as_ref() else {
         return Err(
-            "no platform verifier is registered (it was removed after this client was created)"
+            "no platform verifier is registered: call tt_set_tls_verifier first (the Java and Swift bindings register theirs)"
                 .to_owned(),
         );
     };

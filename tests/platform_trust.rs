@@ -65,9 +65,21 @@ fn the_platform_verifier_is_required_and_excludes_the_librarys_own_roots() {
             .tls
     };
     assert!(config(json!({"verifier": "platform"})).platform_verifier);
-    let built_in = config(json!({"verifier": "built_in", "ca_pem": ca}));
-    assert!(!built_in.platform_verifier && built_in.built_in_roots);
-    assert_eq!(built_in.extra_roots.len(), 1);
+    // The default: the bundled roots, or (a build without them) the platform verifier.
+    let default = config(json!({}));
+    assert_eq!(default.platform_verifier, !cfg!(feature = "bundled-roots"));
+    assert_eq!(default.built_in_roots, cfg!(feature = "bundled-roots"));
+    // Given CAs: added to the bundled roots, or alone where there are none.
+    let given = config(json!({"ca_pem": ca}));
+    assert!(!given.platform_verifier);
+    assert_eq!(given.built_in_roots, cfg!(feature = "bundled-roots"));
+    assert_eq!(given.extra_roots.len(), 1);
+    #[cfg(feature = "bundled-roots")]
+    {
+        let built_in = config(json!({"verifier": "built_in", "ca_pem": ca}));
+        assert!(!built_in.platform_verifier && built_in.built_in_roots);
+        assert_eq!(built_in.extra_roots.len(), 1);
+    }
     set_chain_verifier(None);
 }
 

@@ -198,6 +198,7 @@ fn the_ca_can_come_from_a_file_and_be_the_only_root() {
 fn an_unknown_ca_answers_91004_unknown_issuer_once() {
     let sb = https_sandbox(SandboxTls::generate().unwrap());
     // The built-in roots only: the sandbox's CA is in none of them.
+    #[cfg(feature = "bundled-roots")]
     assert_refused_once(&sb, json!({}), "has an unknown issuer");
     // Only another CA trusted.
     let other = TestCa::generate("someone else's CA").unwrap();
@@ -373,4 +374,41 @@ fn unusable_ca_settings_are_refused_with_the_key_named() {
     let envelope: Value = serde_json::from_str(envelope.as_json()).unwrap();
     assert_eq!(envelope["error"]["code"], "90003");
     assert_eq!(envelope["error"]["field"], "tls.ca_pem");
+}
+
+/// A build without the bundled roots (the phone build): by default it asks the platform
+/// verifier, so with none registered a call fails once, sending nothing; "built_in" trust is
+/// refused by name; given CAs alone work as before.
+#[cfg(not(feature = "bundled-roots"))]
+#[test]
+fn a_build_without_bundled_roots_trusts_the_platform_or_the_given_cas() {
+    let sb = https_sandbox(SandboxTls::generate().unwrap());
+    assert_refused_once(
+        &sb,
+        json!({}),
+        "is not trusted by the platform verifier (no platform verifier is registered: call tt_set_tls_verifier first",
+    );
+    let no_roots = "this build of the library has no bundled roots (a phone build, without the bundled-roots feature): it trusts what the operating system trusts (tls.verifier \"platform\", the default here), or only the CAs in tls.ca_file / tls.ca_pem";
+    for (tls, key, message) in [
+        (
+            json!({"built_in_roots": true}),
+            "tls.built_in_roots",
+            format!("tls.built_in_roots cannot be true: {no_roots}"),
+        ),
+        (
+            json!({"verifier": "built_in"}),
+            "tls.verifier",
+            format!("tls.verifier \"built_in\" is not available: {no_roots}"),
+        ),
+    ] {
+        let config = json!({"sendtalk": {"api_key": "k"}, "tls": tls});
+        let err = taptalk::Config::from_json(&config.to_string()).unwrap_err();
+        assert_eq!((err.key.as_str(), err.message), (key, message));
+    }
+    let relay = Relay::to(sb.local_addr());
+    let reply = send(&retrying_client(
+        &relay.url(),
+        json!({"ca_pem": sb.ca_cert_pem().unwrap()}),
+    ));
+    assert_eq!(reply["status"], 200, "{reply}");
 }

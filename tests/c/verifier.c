@@ -256,8 +256,8 @@ int main(int argc, char **argv) {
     tt_set_tls_verifier(NULL, NULL);
     EXPECT_TLS_FAILURE(send_one(rejecting),
                        "The TLS handshake with the server failed: the server's certificate is not trusted by "
-                       "the platform verifier (no platform verifier is registered (it was removed after this "
-                       "client was created)); the request was not sent");
+                       "the platform verifier (no platform verifier is registered: call tt_set_tls_verifier "
+                       "first (the Java and Swift bindings register theirs)); the request was not sent");
     tt_client_free(rejecting);
 
     /* A certificate for another name: refused by the library, the callback never asked. */
