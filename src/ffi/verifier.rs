@@ -37,6 +37,8 @@ pub type TtTlsVerifyCallback = Option<
 /// NULL. Clients created with `"tls": {"verifier": "platform"}` (refused with 90003, field
 /// "tls.verifier", while none is installed) hand it the server's certificate chain and host
 /// name during each TLS handshake, and trust the chain only if it answers `TT_TLS_TRUSTED`.
+/// In a build without the bundled roots (the phone builds) that is every client's default;
+/// there, a handshake with no verifier installed fails with 91004 and sends nothing.
 /// Implement it with the OS's own API (Security.framework's SecTrustEvaluateWithError,
 /// Android's X509TrustManager, Windows' CertGetCertificateChain) so that user and
 /// device-management CAs apply; the Java and Swift bindings install theirs.
