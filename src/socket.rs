@@ -280,9 +280,10 @@ fn with_deadline<I: LimitedIo, T>(
 /// The socket limit to set before waiting with `left` to go, or `None` to keep `current`.
 ///
 /// A limit longer than what is left would wait past the deadline; a shorter one is kept,
-/// since the wait is resumed if it wakes early. A new limit is a sixteenth short of what is
-/// left, so the next call, starting with about as much time, can keep it; after an early
-/// wake it is exactly what is left, so the deadline is kept to the microsecond.
+/// since the wait is resumed if it wakes early, unless it is under half of what is left (a
+/// short call's limit would wake a long one needlessly). A new limit is a sixteenth short of
+/// what is left, so the next call, starting with about as much time, can keep it; after an
+/// early wake it is exactly what is left, so the deadline is kept to the microsecond.
 fn limit_to_set(
     current: Option<Duration>,
     left: Option<Duration>,
@@ -295,7 +296,7 @@ fn limit_to_set(
         return Some(Some(left));
     }
     match current {
-        Some(limit) if limit <= left => None,
+        Some(limit) if limit <= left && limit >= left / 2 => None,
         _ => {
             let short = left - left / 16;
             Some(Some(if short.is_zero() { left } else { short }))
@@ -343,6 +344,15 @@ mod tests {
     fn a_limit_no_longer_than_what_is_left_is_kept() {
         assert_eq!(limit_to_set(Some(S * 28), Some(S * 30), false), None);
         assert_eq!(limit_to_set(Some(S * 30), Some(S * 30), false), None);
+    }
+
+    #[test]
+    fn a_limit_under_half_of_what_is_left_is_replaced() {
+        assert_eq!(
+            limit_to_set(Some(S / 1000), Some(S * 16), false),
+            Some(Some(S * 15))
+        );
+        assert_eq!(limit_to_set(Some(S * 8), Some(S * 16), false), None);
     }
 
     #[test]
