@@ -4,13 +4,10 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread;
 
 use serde_json::{json, Value};
+use support::relay::Relay;
 use support::sandbox::{client_from, start};
 use taptalk::{set_chain_verifier, Config, Operation};
 use taptalk_sandbox::{Sandbox, SandboxConfig, SandboxTls};
@@ -83,37 +80,6 @@ fn the_platform_verifier_is_required_and_excludes_the_librarys_own_roots() {
     set_chain_verifier(None);
 }
 
-/// Counts TCP connections to `target` and relays their bytes both ways.
-fn relay(target: std::net::SocketAddr) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counted = connections.clone();
-    thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            counted.fetch_add(1, Ordering::SeqCst);
-            let Ok(server) = TcpStream::connect(target) else {
-                continue;
-            };
-            pipe(client.try_clone().unwrap(), server.try_clone().unwrap());
-            pipe(server, client);
-        }
-    });
-    (format!("https://127.0.0.1:{port}"), connections)
-}
-
-fn pipe(mut from: TcpStream, mut to: TcpStream) {
-    thread::spawn(move || {
-        let mut buf = [0u8; 16 * 1024];
-        while let Ok(n) = from.read(&mut buf) {
-            if n == 0 || to.write_all(&buf[..n]).is_err() {
-                break;
-            }
-        }
-        let _ = to.shutdown(Shutdown::Write);
-    });
-}
-
 fn https_sandbox() -> Sandbox {
     start(SandboxConfig {
         tls: Some(SandboxTls::generate().unwrap()),
@@ -124,8 +90,8 @@ fn https_sandbox() -> Sandbox {
 
 /// One send through a counting relay with the default retry policy (3 attempts).
 fn send_through_relay(sb: &Sandbox) -> (Value, usize) {
-    let (url, connections) = relay(sb.local_addr());
-    let config = json!({"sendtalk": {"base_url": url, "api_key": "sandbox-sendtalk-api-key"},
+    let relay = Relay::to(sb.local_addr());
+    let config = json!({"sendtalk": {"base_url": relay.url(), "api_key": "sandbox-sendtalk-api-key"},
                         "timeout_ms": 10000, "tls": {"verifier": "platform"},
                         "retry": {"base_delay_ms": 1, "max_delay_ms": 5}});
     let reply = client_from(&config).call_value(
@@ -134,7 +100,7 @@ fn send_through_relay(sb: &Sandbox) -> (Value, usize) {
     );
     (
         serde_json::from_str(reply.as_json()).unwrap(),
-        connections.load(Ordering::SeqCst),
+        relay.connections(),
     )
 }
 

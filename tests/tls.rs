@@ -7,12 +7,13 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 
 use serde_json::{json, Value};
+use support::relay::Relay;
 use support::sandbox::{client_from, config, ok, start};
 use taptalk::{Client, Operation};
 use taptalk_sandbox::{Sandbox, SandboxConfig, SandboxTls, TestCa, Validity};
@@ -25,52 +26,6 @@ fn https_sandbox(tls: SandboxTls) -> Sandbox {
         delivery_delay: std::time::Duration::ZERO,
         ..SandboxConfig::default()
     })
-}
-
-/// Counts TCP connections to `target` and relays their bytes both ways.
-struct Relay {
-    port: u16,
-    connections: Arc<AtomicUsize>,
-}
-
-impl Relay {
-    fn to(target: std::net::SocketAddr) -> Relay {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let connections = Arc::new(AtomicUsize::new(0));
-        let counted = connections.clone();
-        thread::spawn(move || {
-            for client in listener.incoming().flatten() {
-                counted.fetch_add(1, Ordering::SeqCst);
-                let Ok(server) = TcpStream::connect(target) else {
-                    continue;
-                };
-                pipe(client.try_clone().unwrap(), server.try_clone().unwrap());
-                pipe(server, client);
-            }
-        });
-        Relay { port, connections }
-    }
-
-    fn url(&self) -> String {
-        format!("https://127.0.0.1:{}", self.port)
-    }
-
-    fn connections(&self) -> usize {
-        self.connections.load(Ordering::SeqCst)
-    }
-}
-
-fn pipe(mut from: TcpStream, mut to: TcpStream) {
-    thread::spawn(move || {
-        let mut buf = [0u8; 16 * 1024];
-        while let Ok(n) = from.read(&mut buf) {
-            if n == 0 || to.write_all(&buf[..n]).is_err() {
-                break;
-            }
-        }
-        let _ = to.shutdown(Shutdown::Write);
-    });
 }
 
 /// A client for `url` with the default retry policy (3 attempts), so that "exactly one

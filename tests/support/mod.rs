@@ -16,6 +16,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 pub mod c;
+pub mod relay;
 pub mod sandbox;
 
 /// One request as received.
