@@ -1,7 +1,7 @@
 //! The one guard every export goes through: no panic crosses into C, NULL and invalid UTF-8
 //! become error envelopes, and returned strings are `CString`s only `tt_string_free` frees.
 
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{c_char, c_void, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
@@ -145,6 +145,15 @@ pub(super) unsafe fn free_c_string(s: *mut c_char) {
         drop(unsafe { CString::from_raw(s) });
     }
 }
+
+/// A callback's `user_data`, kept by a process-wide callback (`tt_set_log_callback`,
+/// `tt_set_tls_verifier`) and handed back on whatever thread calls it.
+pub(super) struct UserData(pub(super) *mut c_void);
+// SAFETY: both registration functions' contracts require `user_data` to be usable from any
+// thread, for as long as the callback is registered.
+unsafe impl Send for UserData {}
+// SAFETY: as above.
+unsafe impl Sync for UserData {}
 
 #[cfg(test)]
 mod tests {

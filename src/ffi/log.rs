@@ -4,6 +4,8 @@ use std::ffi::{c_char, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
+use super::boundary::UserData;
+
 /// Log level: a call failed.
 #[allow(dead_code)] // used by C callers through the header
 pub const TT_LOG_ERROR: i32 = 1;
@@ -66,13 +68,6 @@ pub unsafe extern "C" fn tt_set_log_callback(
         }
     }));
 }
-
-/// The caller's `user_data`, which the header requires to be usable from any thread.
-struct UserData(*mut c_void);
-// SAFETY: tt_set_log_callback's contract makes the pointer usable from any thread.
-unsafe impl Send for UserData {}
-// SAFETY: as above.
-unsafe impl Sync for UserData {}
 
 #[cfg(test)]
 mod tests {

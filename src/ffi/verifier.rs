@@ -4,6 +4,8 @@ use std::ffi::{c_char, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
+use super::boundary::UserData;
+
 /// Answer of a `TtTlsVerifyCallback`: the chain is trusted. Any other answer rejects it.
 #[allow(dead_code)] // used by C callers through the header
 pub const TT_TLS_TRUSTED: i32 = 1;
@@ -107,13 +109,6 @@ fn written(buffer: &[u8]) -> String {
     let end = buffer.iter().position(|&b| b == 0).unwrap_or(buffer.len());
     String::from_utf8_lossy(&buffer[..end]).into_owned()
 }
-
-/// The caller's `user_data`, which the header requires to be usable from any thread.
-struct UserData(*mut c_void);
-// SAFETY: tt_set_tls_verifier's contract makes the pointer usable from any thread.
-unsafe impl Send for UserData {}
-// SAFETY: as above.
-unsafe impl Sync for UserData {}
 
 #[cfg(test)]
 mod tests {
