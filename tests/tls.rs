@@ -189,18 +189,8 @@ fn an_expired_certificate_answers_91004_expired_once() {
 /// the usual rule (nothing was sent, so it is repeated).
 #[test]
 fn a_handshake_cut_short_is_retried_like_any_connection_that_sent_nothing() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let counted = accepted.clone();
-    thread::spawn(move || {
-        for mut conn in listener.incoming().flatten() {
-            counted.fetch_add(1, Ordering::SeqCst);
-            let mut hello = [0u8; 512];
-            let _ = conn.read(&mut hello);
-            drop(conn);
-        }
-    });
+    // Reads the ClientHello, answers nothing and closes.
+    let (port, accepted) = raw_server(Some(b""));
     let reply = send(&retrying_client(
         &format!("https://127.0.0.1:{port}"),
         json!({}),

@@ -66,15 +66,7 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_cursorNextPage<'l>(
     cursor: jlong,
     client: jlong,
 ) -> jobjectArray {
-    // SAFETY: the cursor is live (the Java cursor's monitor is held and it frees only under
-    // it); the client is live (its read lock is held across the call).
-    let reply = guarded(|| unsafe {
-        take(tt_case_cursor_next_page(
-            cursor as *mut TtCaseCursor,
-            client as *const TtClient,
-        ))
-    });
-    to_java(&mut env, reply)
+    fetch(&mut env, tt_case_cursor_next_page, cursor, client)
 }
 
 /// `static native String[] cursorNextCase(long cursor, long client)`: `tt_case_cursor_next_case`.
@@ -85,14 +77,25 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_cursorNextCase<'l>(
     cursor: jlong,
     client: jlong,
 ) -> jobjectArray {
-    // SAFETY: as for cursorNextPage.
+    fetch(&mut env, tt_case_cursor_next_case, cursor, client)
+}
+
+/// The body of cursorNextPage and cursorNextCase: one cursor export, answered as parts.
+fn fetch(
+    env: &mut JNIEnv,
+    export: unsafe extern "C" fn(*mut TtCaseCursor, *const TtClient) -> *mut c_char,
+    cursor: jlong,
+    client: jlong,
+) -> jobjectArray {
+    // SAFETY: the cursor is live (the Java cursor's monitor is held and it frees only under
+    // it); the client is live (its read lock is held across the call).
     let reply = guarded(|| unsafe {
-        take(tt_case_cursor_next_case(
+        take(export(
             cursor as *mut TtCaseCursor,
             client as *const TtClient,
         ))
     });
-    to_java(&mut env, reply)
+    to_java(env, reply)
 }
 
 /// `static native String[] cursorState(long cursor)`: `tt_case_cursor_state`.
