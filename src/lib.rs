@@ -2,7 +2,8 @@
 //!
 //! A native SDK for TapTalk.io's server-side REST APIs: PowerTalk Server API, SendTalk and
 //! the OneTalk Integration API. A blocking Rust core, shipped as a C ABI (`include/taptalk.h`)
-//! with thin wrappers for C/C++ and Python.
+//! with thin bindings for C++ (`include/taptalk.hpp`), Python (ctypes), Java/Android (JNI)
+//! and Swift.
 //!
 //! Every call takes a request in the vendor's own JSON field names and answers TapTalk's
 //! envelope `{"status":..,"error":{"code":..,"message":..,"field":..},"data":{..}}`: the
@@ -15,54 +16,40 @@
 //! println!("{}", reply);
 //! ```
 
-mod client;
-mod codes;
-mod config;
+// The layers, each importing only those above it in this list (tests/repository/layers.rs
+// keeps it so): the leaves, the operation table, the settings, the transport, the client,
+// and the C and JNI boundaries.
+mod chain_verifier;
 mod envelope;
+mod log;
+mod panic;
+mod secret;
+
+mod operation;
+
+mod config;
+
+mod transport;
+
+mod client;
+
 mod ffi;
 #[cfg(feature = "jni")]
 mod jni;
-mod log;
-mod onetalk;
-mod operation;
-mod pager;
-mod powertalk;
-mod proxy;
-mod raw;
-mod relay;
-pub mod reply;
-mod resolve;
-mod retry;
-mod secret;
-mod sendtalk;
-mod socket;
-mod tls;
-mod transport;
-mod trust;
-mod validate;
-mod wire;
 
-pub use client::Client;
+pub use chain_verifier::{set_chain_verifier, ChainVerifier};
+pub use client::{CaseCursor, Client};
 pub use config::{
-    Config, ConfigError, ProductConfig, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT_MS,
+    Config, ConfigError, ExtraHeader, ProductConfig, ProxySettings, RetryPolicy, TlsSettings,
+    DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, RESERVED_HEADERS,
 };
+pub use envelope::reply;
 pub use envelope::{Envelope, LocalCode, Sent};
 pub use log::{level, mask_phone, set_logger, LogSink};
-pub use operation::validate;
-pub use operation::{Method, Operation, Product};
-pub use pager::CaseCursor;
-pub use proxy::ProxySettings;
-pub use relay::{ExtraHeader, RESERVED_HEADERS};
-pub use retry::RetryPolicy;
+pub use operation::{validate, InvalidField, Method, Operation, Product};
 pub use secret::Secret;
 #[doc(hidden)]
-pub use socket::limit_set_count;
-pub use tls::TlsSettings;
-pub use trust::{set_chain_verifier, ChainVerifier};
-pub use validate::InvalidField;
-#[doc(hidden)]
-pub use wire::write_count;
+pub use transport::{limit_set_count, write_count};
 
 /// The C exports as Rust items, for the fuzz targets and tests that call every operation
 /// through its own export. Not a stable API.

@@ -4,9 +4,9 @@
 
 use std::ffi::c_char;
 
-use super::boundary::call;
-use super::TtClient;
-use crate::Operation;
+use super::client::call;
+use super::client::TtClient;
+use crate::operation::Operation;
 
 /// PowerTalk: sends a custom message on behalf of a user (POST /v1/server/message/send/custom).
 ///

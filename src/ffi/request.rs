@@ -3,10 +3,11 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{borrow_str, with_client};
-use super::TtClient;
+use super::boundary::borrow_str;
+use super::client::with_client;
+use super::client::TtClient;
 use crate::envelope::{Envelope, LocalCode};
-use crate::{Method, Product};
+use crate::operation::{Method, Product};
 
 /// Sends a request to an endpoint the library has no operation for, with everything an
 /// operation gets: the product's key header, timeouts, the size cap, no redirects, the

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::validate::{check_items, check_phone, field, Checked, Field, Fields, Style};
+use super::validate::{check_items, check_phone, field, Checked, Field, Fields, Style};
 
 const CHANNEL_ID: Field = field("channelID", "Channel ID");
 const PHONE: Field = field("phone", "Phone");
@@ -65,7 +65,7 @@ pub(crate) fn check_send_whatsapp_template(map: &Map<String, Value>) -> Checked<
     if f.get(field("buttons", "Buttons")).is_some() {
         // The page's table lists `buttons` at the top level; its example and the product
         // put it inside `parameters`. Say so rather than "unknown field".
-        return Err(crate::InvalidField {
+        return Err(super::validate::InvalidField {
             field: "buttons".to_owned(),
             message: "Buttons go inside parameters, beside header, body and footer".to_owned(),
         });
@@ -129,7 +129,7 @@ pub(crate) fn check_get_updated_cases(map: &Map<String, Value>) -> Checked<()> {
         None => return Err(f.required(SINCE_TIMESTAMP)),
         // The vendor's own message for a bad timestamp carries no detail; keep it verbatim.
         Some(v) if v.as_i64().is_none_or(|t| t < 0) => {
-            return Err(crate::InvalidField {
+            return Err(super::validate::InvalidField {
                 field: SINCE_TIMESTAMP.name.to_owned(),
                 message: "Since timestamp is invalid".to_owned(),
             })

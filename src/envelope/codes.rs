@@ -4,7 +4,7 @@
 //! `error.code` is the value as a string.
 //!
 //! Adding a code: one variant below (doc comment, name, value) and its row in
-//! `LocalCode::ROWS` (envelope.rs: status, and whether a send may have been delivered).
+//! `LocalCode::ROWS` further down (status, and whether a send may have been delivered).
 
 /// An error code of the library's own, for failures that never produced a server envelope.
 /// In C, compare `atoi(error.code)` with these constants.
@@ -62,4 +62,94 @@ pub enum LocalCode {
     /// updatedTime (a page holds at most 100), or the server says hasMore with an empty page.
     /// Nothing was skipped or repeated; data.state is where the cursor stands.
     PagingStuck = 92001,
+}
+
+/// Where a request stood when a local failure ended the call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Sent {
+    /// Nothing reached the server.
+    No,
+    /// It may have reached the server: a send may have been delivered.
+    Maybe,
+    /// It reached the server (which answered something unusable).
+    Yes,
+}
+
+impl LocalCode {
+    /// Every code with its envelope `status` (0: the HTTP status received) and whether the
+    /// request had been sent; in the order of the README's table. A test checks it lists
+    /// every variant (the header's `TT_ERR_*` constants).
+    const ROWS: &'static [(LocalCode, i64, Sent)] = &[
+        (LocalCode::NotConfigured, 400, Sent::No),
+        (LocalCode::InvalidParam, 400, Sent::No),
+        (LocalCode::InvalidArgument, 400, Sent::No),
+        (LocalCode::InvalidJson, 400, Sent::No),
+        (LocalCode::InvalidConfig, 400, Sent::No),
+        (LocalCode::Internal, 500, Sent::Maybe),
+        (LocalCode::Timeout, 504, Sent::Maybe),
+        (LocalCode::ConnectFailed, 503, Sent::No),
+        (LocalCode::ConnectionLost, 502, Sent::Maybe),
+        (LocalCode::Tls, 502, Sent::No),
+        (LocalCode::Redirect, 502, Sent::Yes),
+        (LocalCode::InvalidReply, 502, Sent::Yes),
+        (LocalCode::TruncatedReply, 502, Sent::Yes),
+        (LocalCode::HttpStatus, 0, Sent::Yes),
+        (LocalCode::ReplyTooLarge, 502, Sent::Yes),
+        (LocalCode::OutcomeUnknown, 502, Sent::Maybe),
+        (LocalCode::ProxyFailed, 502, Sent::No),
+        (LocalCode::PagingStuck, 502, Sent::Yes),
+    ];
+
+    /// Every code, in the order of the README's table.
+    pub const ALL: &'static [LocalCode] = &{
+        let mut all = [LocalCode::NotConfigured; LocalCode::ROWS.len()];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = LocalCode::ROWS[i].0;
+            i += 1;
+        }
+        all
+    };
+
+    fn row(self) -> (LocalCode, i64, Sent) {
+        // Every variant has a row (tests/repository/header.rs checks it against the header).
+        LocalCode::ROWS
+            .iter()
+            .copied()
+            .find(|row| row.0 == self)
+            .unwrap_or((self, 500, Sent::Maybe))
+    }
+
+    /// The number, as in the C header's `TT_ERR_*` constant.
+    pub fn number(self) -> i32 {
+        self as i32
+    }
+
+    /// The string in `error.code`.
+    pub fn code(self) -> String {
+        self.number().to_string()
+    }
+
+    /// The code with this number, if it is one of the library's.
+    pub fn from_number(number: i32) -> Option<LocalCode> {
+        LocalCode::ALL
+            .iter()
+            .copied()
+            .find(|c| c.number() == number)
+    }
+
+    /// The `status` in the envelope. `HttpStatus` uses the HTTP status received instead
+    /// (and answers 502 here).
+    pub fn status(self) -> i64 {
+        match self.row().1 {
+            0 => 502,
+            status => status,
+        }
+    }
+
+    /// Whether the request had been sent when this failure ended the call.
+    pub fn sent(self) -> Sent {
+        self.row().2
+    }
 }

@@ -16,7 +16,6 @@
 //! here with the core's own envelope reader, so Java needs no JSON parser.
 
 use std::ffi::{c_char, CStr, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::Arc;
 
@@ -27,6 +26,7 @@ use jni::JNIEnv;
 
 use crate::envelope::{Envelope, LocalCode};
 use crate::ffi::{tt_call, tt_client_free, tt_client_new, tt_request, tt_string_free, TtClient};
+use crate::panic::panic_envelope;
 
 mod cursor;
 mod verifier;
@@ -56,15 +56,7 @@ fn parts(envelope_json: String) -> Parts {
 
 /// Runs `body`; a panic becomes the 90004 envelope instead of unwinding into the JVM.
 fn guarded(body: impl FnOnce() -> String) -> Parts {
-    let json = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
-        Envelope::local(
-            LocalCode::Internal,
-            "Internal error: a panic inside taptalk was caught at the JNI boundary; please report it",
-            "",
-        )
-        .into_json()
-    });
-    parts(json)
+    parts(crate::panic::guard(body, || panic_envelope().into_json()))
 }
 
 /// A Java string as a C string: `Ok(None)` for Java `null`, `Err(envelope)` when it holds
@@ -290,30 +282,33 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_setLogListener<'l>(
     listener: JObject<'l>,
     max_level: jint,
 ) {
-    let _ = catch_unwind(AssertUnwindSafe(|| {
-        if listener.is_null() {
-            crate::set_logger(None, 0);
-            return;
-        }
-        // The method is looked up once here (the global reference keeps its class loaded), so
-        // each line is a plain call with no signature parsing.
-        let found = (|| -> jni::errors::Result<_> {
-            let vm = env.get_java_vm()?;
-            let class = env.get_object_class(&listener)?;
-            let log =
-                env.get_method_id(&class, "log", "(ILjava/lang/String;Ljava/lang/String;)V")?;
-            env.delete_local_ref(class)?;
-            Ok((vm, env.new_global_ref(&listener)?, log))
-        })();
-        let Ok((vm, listener, log)) = found else {
-            let _ = env.exception_clear();
-            return;
-        };
-        let sink = move |level: i32, target: &str, line: &str| {
-            forward(&vm, &listener, log, level, target, line);
-        };
-        crate::set_logger(Some(Arc::new(sink)), max_level);
-    }));
+    crate::panic::guard(
+        || {
+            if listener.is_null() {
+                crate::log::set_logger(None, 0);
+                return;
+            }
+            // The method is looked up once here (the global reference keeps its class loaded), so
+            // each line is a plain call with no signature parsing.
+            let found = (|| -> jni::errors::Result<_> {
+                let vm = env.get_java_vm()?;
+                let class = env.get_object_class(&listener)?;
+                let log =
+                    env.get_method_id(&class, "log", "(ILjava/lang/String;Ljava/lang/String;)V")?;
+                env.delete_local_ref(class)?;
+                Ok((vm, env.new_global_ref(&listener)?, log))
+            })();
+            let Ok((vm, listener, log)) = found else {
+                let _ = env.exception_clear();
+                return;
+            };
+            let sink = move |level: i32, target: &str, line: &str| {
+                forward(&vm, &listener, log, level, target, line);
+            };
+            crate::log::set_logger(Some(Arc::new(sink)), max_level);
+        },
+        || (),
+    );
 }
 
 fn forward(

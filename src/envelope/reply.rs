@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 use serde_json::value::RawValue;
 
-use crate::Envelope;
+use super::Envelope;
 
 /// The value at `pointer` in the JSON document `json`, or `None` when the document is not
 /// JSON, the pointer is malformed (not empty and not starting with `/`, a `~` not followed

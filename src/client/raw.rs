@@ -19,20 +19,15 @@
 use serde_json::{Map, Value};
 use ureq::http::Uri;
 
-use crate::client::{not_configured, CallKind};
-use crate::config::{refuse_unknown, ConfigError};
+use super::attempts::{masked_phone, CallKind};
+use super::blocking::{not_configured, Client};
+use crate::config::CallOptions;
 use crate::envelope::{Envelope, LocalCode};
 use crate::log::{self, level};
-use crate::{Client, Method, Product, RetryPolicy};
+use crate::operation::{Method, Product};
 
 /// Longer paths are refused: no TapTalk endpoint comes near it.
 const MAX_PATH_BYTES: usize = 2048;
-
-/// A raw request's options: `tt_call`'s `{"retry": {...}}` plus `safe_to_repeat`.
-struct RawOptions {
-    retry: RetryPolicy,
-    safe_to_repeat: bool,
-}
 
 impl Client {
     /// Sends `method` to `path` under `product`'s base URL, with `json` as the body (POST;
@@ -51,7 +46,7 @@ impl Client {
         json: Option<&str>,
         options_json: Option<&str>,
     ) -> Envelope {
-        let options = match parse_options(&self.config().retry, options_json) {
+        let options = match CallOptions::for_raw_request(&self.config().retry, options_json) {
             Ok(options) => options,
             Err(e) => return e.to_envelope(),
         };
@@ -82,8 +77,8 @@ impl Client {
         };
         let phone = json
             .filter(|_| log::enabled(level::ERROR))
-            .and_then(|text| serde_json::from_str::<Value>(text).ok())
-            .and_then(|v| v.get("phone").and_then(Value::as_str).map(log::mask_phone));
+            .and_then(|text| serde_json::from_str::<Map<String, Value>>(text).ok())
+            .and_then(|request| masked_phone(&request));
         let wire = credentials.wire(product, method, url, body);
         // Query strings stay out of log lines: they may carry personal data.
         let name = format!("{}_request {} {path}", product.key(), method.as_str());
@@ -93,39 +88,6 @@ impl Client {
         };
         self.attempts(&kind, &wire, &options.retry, phone.as_deref())
     }
-}
-
-fn parse_options(
-    base: &RetryPolicy,
-    options_json: Option<&str>,
-) -> Result<RawOptions, ConfigError> {
-    let mut options = RawOptions {
-        retry: *base,
-        safe_to_repeat: false,
-    };
-    let Some(text) = options_json else {
-        return Ok(options);
-    };
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| ConfigError::new("", format!("The options are not valid JSON: {e}")))?;
-    let Value::Object(map) = value else {
-        return Err(ConfigError::new("", "The options must be a JSON object"));
-    };
-    refuse_unknown(&map, "", &["retry", "safe_to_repeat"])?;
-    if let Some(section) = map.get("retry") {
-        options.retry = base.merged(section, "retry")?;
-    }
-    match map.get("safe_to_repeat") {
-        None => {}
-        Some(Value::Bool(b)) => options.safe_to_repeat = *b,
-        Some(_) => {
-            return Err(ConfigError::new(
-                "safe_to_repeat",
-                "safe_to_repeat must be true or false",
-            ))
-        }
-    }
-    Ok(options)
 }
 
 fn refuse(field: &str, message: impl Into<String>) -> Envelope {

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::validate::{check_phone, field, Checked, Field, Fields, Style};
+use super::validate::{check_phone, field, Checked, Field, Fields, Style};
 
 const PHONE: Field = field("phone", "Phone");
 const MESSAGE_TYPE: Field = field("messageType", "Message type");

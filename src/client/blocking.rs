@@ -1,5 +1,6 @@
-//! The blocking client: checks a request, builds its wire form, sends it, and repeats the
-//! attempt only where that cannot deliver a message twice (see `retry.rs`).
+//! The blocking client: checks a request, builds its wire form, and sends it through the
+//! one attempt loop (`attempts.rs`), which repeats it only where that cannot deliver a
+//! message twice.
 //!
 //! ```no_run
 //! use taptalk::{Client, Operation};
@@ -14,18 +15,17 @@
 //! ```
 
 use std::fmt;
-use std::thread;
-use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde_json::{Map, Value};
 use ureq::http::{HeaderName, HeaderValue};
 
+use super::attempts::{self, CallKind};
+use crate::config::{relay, Config, ProductConfig, RetryPolicy};
 use crate::envelope::{Envelope, LocalCode};
 use crate::log::{self, level};
-use crate::operation::Wire;
-use crate::transport::{Attempt, Delivery, Transport, WireRequest};
-use crate::{validate, Config, Method, Operation, Product, ProductConfig, RetryPolicy};
+use crate::operation::{validate, Method, Operation, Product, Wire};
+use crate::transport::{Transport, WireRequest};
 
 /// A thread-safe TapTalk client holding one pooled keep-alive HTTP agent. Share it (e.g. in
 /// an `Arc`) rather than making one per call.
@@ -91,7 +91,7 @@ impl Credentials {
         Credentials {
             base_url: config.base_url.clone(),
             auth_value: (!config.key.expose().is_empty()).then_some(auth_value),
-            extra_headers: crate::relay::wire(&config.headers),
+            extra_headers: relay::wire(&config.headers),
         }
     }
 }
@@ -172,13 +172,7 @@ impl Client {
         let Value::Object(map) = request else {
             unreachable!("validate() accepts only objects")
         };
-        // Masked only when a line may be written: the call path stays allocation-free otherwise.
-        let phone = ["phone", "userPhone"]
-            .iter()
-            .find_map(|key| map.get(*key))
-            .and_then(Value::as_str)
-            .filter(|_| log::enabled(level::ERROR))
-            .map(log::mask_phone);
+        let phone = attempts::masked_phone(&map);
         let wire = wire_request(op, credentials, map);
         let kind = CallKind {
             name: op.name(),
@@ -187,46 +181,22 @@ impl Client {
         self.attempts(&kind, &wire, retry, phone.as_deref())
     }
 
-    /// Sends `wire`, repeating it while the policy and the rules allow.
+    /// Sends `wire` through the one attempt loop (`attempts.rs`).
     pub(crate) fn attempts(
         &self,
-        op: &CallKind,
+        kind: &CallKind,
         wire: &WireRequest,
         policy: &RetryPolicy,
         phone: Option<&str>,
     ) -> Envelope {
-        let started = Instant::now();
-        let mut number = 1;
-        loop {
-            let remaining = policy.deadline.saturating_sub(started.elapsed());
-            let timeout = self
-                .config
-                .timeout
-                .min(remaining)
-                .max(Duration::from_millis(1));
-            let attempt_started = Instant::now();
-            let attempt = self.transport.exchange(wire, timeout);
-            let took = attempt_started.elapsed();
-
-            let wait = if number < policy.max_attempts && may_repeat(op, &attempt) {
-                let wait = attempt
-                    .retry_after
-                    .unwrap_or_else(|| policy.backoff(number));
-                // Retry-After is honoured, but never past the call's deadline.
-                // Saturating: a huge Retry-After (u64::MAX seconds) must not overflow.
-                (started.elapsed().saturating_add(wait) < policy.deadline).then_some(wait)
-            } else {
-                None
-            };
-            log_attempt(op, number, policy.max_attempts, phone, &attempt, took, wait);
-            match wait {
-                Some(wait) => {
-                    thread::sleep(wait);
-                    number += 1;
-                }
-                None => return finish(op, attempt, number),
-            }
-        }
+        attempts::run(
+            &self.transport,
+            self.config.timeout,
+            kind,
+            wire,
+            policy,
+            phone,
+        )
     }
 
     fn credentials(&self, product: Product) -> Option<&Credentials> {
@@ -243,13 +213,6 @@ impl Client {
     }
 }
 
-/// What the retry loop and the log lines need to know about a call: its name in log lines,
-/// and whether it must never be repeated once written (a send).
-pub(crate) struct CallKind<'a> {
-    pub name: &'a str,
-    pub sends: bool,
-}
-
 /// The server's own answer to a request without its key header (40001), given locally when
 /// the product has no section in the config.
 pub(crate) fn not_configured(product: Product) -> Envelope {
@@ -263,91 +226,6 @@ pub(crate) fn not_configured(product: Product) -> Envelope {
         ),
         "",
     )
-}
-
-/// Whether repeating this attempt is safe and may help.
-fn may_repeat(op: &CallKind, attempt: &Attempt) -> bool {
-    let idempotent = !op.sends;
-    match attempt.delivery {
-        // Nothing reached the server: safe for every operation.
-        Delivery::NotSent => true,
-        // Nothing reached the server, and repeating cannot help (a certificate that fails).
-        Delivery::Refused => false,
-        // The request may have been processed: only a read or an idempotent update.
-        Delivery::Unknown => idempotent,
-        Delivery::Answered => match attempt.http_status {
-            // "Not now": the server did not process it. A send relies on that only when
-            // the server says so explicitly with Retry-After.
-            Some(429 | 503) => idempotent || attempt.retry_after.is_some(),
-            // A gateway may have forwarded the request before failing.
-            Some(502 | 504) => idempotent,
-            _ => false,
-        },
-    }
-}
-
-/// The envelope a call ends with: a send whose outcome is unknown says so; a local failure
-/// after several attempts says how many.
-fn finish(op: &CallKind, attempt: Attempt, attempts: u32) -> Envelope {
-    let cause = attempt.envelope;
-    if op.sends && attempt.delivery == Delivery::Unknown {
-        let message = format!(
-            "Outcome unknown: {}. The message may have been sent, so it was not retried; check before sending again (SendTalk: keep the request and ask get_status if you have an id)",
-            cause.message().trim_end_matches('.')
-        );
-        let data = serde_json::json!({"attempts": attempts, "cause": cause.code()});
-        return Envelope::with_data(
-            LocalCode::OutcomeUnknown.status(),
-            LocalCode::OutcomeUnknown,
-            message,
-            "",
-            data,
-        );
-    }
-    match cause.local_code() {
-        Some(code) if attempts > 1 => {
-            let message = format!("{} (after {attempts} attempts)", cause.message());
-            let data = serde_json::json!({"attempts": attempts});
-            Envelope::with_data(cause.status(), code, message, cause.field(), data)
-        }
-        _ => cause,
-    }
-}
-
-fn log_attempt(
-    op: &CallKind,
-    number: u32,
-    max: u32,
-    phone: Option<&str>,
-    attempt: &Attempt,
-    took: Duration,
-    wait: Option<Duration>,
-) {
-    let severity = match (wait, attempt.http_status) {
-        (Some(_), _) => level::WARN,
-        (None, Some(_)) => level::INFO,
-        (None, None) => level::ERROR,
-    };
-    log::emit(severity, || {
-        let to = phone.map(|p| format!(" to {p}")).unwrap_or_default();
-        let http = attempt
-            .http_status
-            .map_or_else(|| "no HTTP reply".to_owned(), |s| format!("HTTP {s}"));
-        let envelope = &attempt.envelope;
-        let outcome = if envelope.code().is_empty() {
-            format!("status {}", envelope.status())
-        } else {
-            format!("status {} code {}", envelope.status(), envelope.code())
-        };
-        let next = wait.map_or_else(String::new, |w| {
-            format!("; retrying in {} ms", w.as_millis())
-        });
-        format!(
-            "{} attempt {number}/{max}{to}: {http}, {outcome}, {:.1} ms{next}",
-            op.name,
-            took.as_secs_f64() * 1000.0
-        )
-    });
 }
 
 /// The request as it goes on the wire: the caller's fields as the operation's table entry

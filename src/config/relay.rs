@@ -15,8 +15,8 @@
 use serde_json::{Map, Value};
 use ureq::http::{HeaderName, HeaderValue};
 
-use crate::config::{header_safe, ConfigError};
-use crate::Secret;
+use super::rules::{header_safe, ConfigError};
+use crate::secret::Secret;
 
 /// The section key holding the extra headers.
 pub(crate) const KEY: &str = "headers";

@@ -1,4 +1,4 @@
-//! Going through an HTTP proxy (config keys `proxy` and `proxy_from_env`).
+//! The HTTP proxy settings (config keys `proxy`, `no_proxy` and `proxy_from_env`).
 //!
 //! ```
 //! let config = taptalk::Config::from_json(
@@ -9,27 +9,17 @@
 //! assert!(!format!("{config:?}").contains("secret"));
 //! ```
 //!
-//! HTTPS goes through `CONNECT` (ureq's `ConnectProxyConnector`: the proxy sees only the
-//! host and port, the TLS session is end to end). Plain HTTP, allowed only to loopback,
-//! goes as a forward request (`POST http://host:port/path`), which is what proxies expect
-//! for `http://` URLs and what a proxy that refuses `CONNECT` to non-TLS ports accepts;
-//! `ForwardProxyConnector` opens that connection and `wire::Coalesce` writes the absolute
-//! request line and the `Proxy-Authorization` header.
+//! How requests go through it is `transport/proxy.rs`.
 //!
 //! The environment (`HTTPS_PROXY`, `NO_PROXY`, ...) is read only when `proxy_from_env` is
 //! true: a library must not change where keys go because a variable happens to be set.
 
 use std::fmt;
 
-use base64::Engine as _;
 use serde_json::{Map, Value};
-use ureq::unversioned::transport::{ConnectionDetails, Connector, Either, Transport};
-use ureq::{Error, Proxy, ProxyProtocol};
+use ureq::{Proxy, ProxyProtocol};
 
-use crate::config::ConfigError;
-use crate::envelope::{Envelope, LocalCode};
-use crate::socket::SocketConnector;
-use crate::transport::{Attempt, Delivery};
+use super::rules::{is_loopback, ConfigError};
 
 /// The proxy a client goes through. `Debug` and `Display` never show the credentials.
 #[derive(Clone, PartialEq, Eq)]
@@ -137,7 +127,7 @@ impl ProxySettings {
     /// Whether a plain-http request may go through it: only when the proxy itself is on
     /// this machine, or the key would cross a network in clear.
     pub(crate) fn is_loopback(&self) -> bool {
-        crate::config::is_loopback(self.proxy.host())
+        is_loopback(self.proxy.host())
     }
 
     /// Whether a request to `url` goes through the proxy (not excluded by `NO_PROXY`).
@@ -237,157 +227,4 @@ fn parse(url: &str, path: &str, no_proxy: &[String]) -> Result<ProxySettings, Co
         proxy,
         source: path.to_owned(),
     })
-}
-
-/// Whether `details` is a plain-http request that goes through the proxy as a forward
-/// request, and the `Proxy-Authorization` value it then carries.
-pub(crate) fn forwarding(details: &ConnectionDetails) -> Option<Forward> {
-    let proxy = details.config.proxy()?;
-    if details.needs_tls() || proxy.is_no_proxy(details.uri) {
-        return None;
-    }
-    let authority = details.uri.authority()?.as_str().to_owned();
-    let authorization = (proxy.username().is_some() || proxy.password().is_some()).then(|| {
-        let pair = format!(
-            "{}:{}",
-            proxy.username().unwrap_or_default(),
-            proxy.password().unwrap_or_default()
-        );
-        format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(pair)
-        )
-    });
-    Some(Forward {
-        origin: format!("http://{authority}"),
-        authorization,
-    })
-}
-
-/// What a forward request adds to the request head.
-pub(crate) struct Forward {
-    /// `http://host:port`, put before the path in the request line.
-    pub origin: String,
-    /// `Basic base64(user:password)`, when the proxy has credentials.
-    pub authorization: Option<String>,
-}
-
-/// Opens the TCP connection to the proxy for a plain-http request; ureq's own CONNECT
-/// connector (next in the chain) then sees a connection already made and steps aside.
-#[derive(Debug, Default)]
-pub(crate) struct ForwardProxyConnector;
-
-impl Connector<()> for ForwardProxyConnector {
-    type Out = Either<(), Box<dyn Transport>>;
-
-    fn connect(
-        &self,
-        details: &ConnectionDetails,
-        _chained: Option<()>,
-    ) -> Result<Option<Self::Out>, Error> {
-        if forwarding(details).is_none() {
-            return Ok(None);
-        }
-        let proxy_uri = details.config.proxy().expect("forwarding checked it").uri();
-        let addrs = details
-            .resolver
-            .resolve(proxy_uri, details.config, details.timeout)?;
-        let proxy_details = ConnectionDetails {
-            uri: proxy_uri,
-            addrs,
-            config: details.config,
-            request_level: details.request_level,
-            resolver: details.resolver,
-            now: details.now,
-            timeout: details.timeout,
-            current_time: details.current_time.clone(),
-            run_connector: details.run_connector.clone(),
-            register_shutdown: details.register_shutdown.clone(),
-        };
-        let transport = Connector::<()>::connect(&SocketConnector, &proxy_details, None)?;
-        Ok(transport.map(|t| Either::B(t.boxed())))
-    }
-}
-
-/// A failure to connect, when the only connection made was to the proxy: the proxy could
-/// not be reached. Nothing was sent, so the retry rules treat it like any failed connect.
-pub(crate) fn blame(proxy: &ProxySettings, attempt: &mut Attempt) {
-    if attempt.envelope.local_code() != Some(LocalCode::ConnectFailed) {
-        return;
-    }
-    let message = attempt
-        .envelope
-        .message()
-        .replace("to the server", &format!("to the proxy {proxy}"))
-        .replace(
-            "The server's host name",
-            &format!("The proxy's host name ({proxy})"),
-        );
-    attempt.envelope = Envelope::local(LocalCode::ProxyFailed, message, "");
-    attempt.delivery = Delivery::NotSent;
-}
-
-/// The proxy answered `CONNECT` with something else than 200 (ureq's reason text is
-/// `proxy server responded 407/407`, or `proxy server did not respond`).
-pub(crate) fn connect_refused(reason: &str) -> Attempt {
-    let status = reason
-        .strip_prefix("proxy server responded ")
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|code| code.parse::<u16>().ok());
-    let message = match status {
-        // tinyproxy answers a wrong password with 401 rather than 407.
-        Some(code @ (401 | 407)) => format!(
-            "The proxy refused the tunnel to the server: HTTP {} (check the user and password in proxy); the request was not sent",
-            status_text(code)
-        ),
-        Some(code) => format!(
-            "The proxy refused the tunnel to the server: HTTP {}; the request was not sent",
-            status_text(code)
-        ),
-        None => "The proxy closed the connection without answering CONNECT; the request was not sent".to_owned(),
-    };
-    Attempt {
-        envelope: Envelope::local(LocalCode::ProxyFailed, message, ""),
-        // A 4xx is the proxy's policy or missing credentials: repeating cannot help.
-        delivery: match status {
-            Some(400..=499) => Delivery::Refused,
-            _ => Delivery::NotSent,
-        },
-        http_status: None,
-        retry_after: None,
-    }
-}
-
-/// A forward request's 407 is the proxy's, not the server's: nothing reached the server.
-/// So is a 401 with an HTTP authentication challenge when proxy credentials were sent
-/// (tinyproxy answers a wrong password so; TapTalk's APIs never challenge).
-pub(crate) fn refusal(
-    proxy: &ProxySettings,
-    response: &ureq::http::Response<ureq::Body>,
-) -> Option<Attempt> {
-    let status = response.status().as_u16();
-    let challenged = response.headers().contains_key("www-authenticate");
-    if !(status == 407 || (status == 401 && challenged && proxy.has_credentials())) {
-        return None;
-    }
-    let message = format!(
-        "The proxy {proxy} refused the request: HTTP {} (check the user and password in proxy); the request was not sent",
-        status_text(status)
-    );
-    Some(Attempt {
-        envelope: Envelope::local(LocalCode::ProxyFailed, message, ""),
-        delivery: Delivery::Refused,
-        http_status: Some(status),
-        retry_after: None,
-    })
-}
-
-fn status_text(code: u16) -> String {
-    match ureq::http::StatusCode::from_u16(code)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-    {
-        Some(reason) => format!("{code} {reason}"),
-        None => code.to_string(),
-    }
 }

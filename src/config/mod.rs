@@ -6,13 +6,27 @@
 //! assert_eq!(config.sendtalk.unwrap().base_url, "https://sendtalk-api.taptalk.io");
 //! ```
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::envelope::{Envelope, LocalCode};
-use crate::{Product, ProxySettings, RetryPolicy, Secret, TlsSettings};
+use crate::operation::Product;
+use crate::secret::Secret;
+
+mod options;
+mod proxy;
+pub(crate) mod relay;
+mod retry;
+mod rules;
+mod tls;
+
+pub(crate) use options::CallOptions;
+pub use proxy::ProxySettings;
+pub use relay::{ExtraHeader, RESERVED_HEADERS};
+pub use retry::RetryPolicy;
+pub use rules::ConfigError;
+use rules::{header_safe, is_loopback, positive, refuse_unknown, wrong_type, Parsed};
+pub use tls::TlsSettings;
 
 /// Defaults: on, and generous enough for a slow mobile network.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
@@ -32,7 +46,7 @@ pub struct ProductConfig {
     /// section that carries the app's own `headers` instead: then no key header is sent.
     pub key: Secret,
     /// Extra request headers (the app's credentials for its relay); see `relay.rs`.
-    pub headers: Vec<crate::relay::ExtraHeader>,
+    pub headers: Vec<ExtraHeader>,
 }
 
 /// A parsed, checked configuration. `Debug` never prints a key.
@@ -60,40 +74,10 @@ pub struct Config {
     pub proxy: Option<ProxySettings>,
 }
 
-/// Why a configuration was refused: the key at fault and what to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError {
-    /// Dotted path of the key, e.g. `powertalk.server_key_secret`.
-    pub key: String,
-    /// A sentence a person can act on. Never contains a key's value.
-    pub message: String,
-}
-
-impl ConfigError {
-    pub(crate) fn new(key: &str, message: impl Into<String>) -> Self {
-        ConfigError {
-            key: key.to_owned(),
-            message: message.into(),
-        }
-    }
-
-    /// The error as an envelope (code 90003, `field` = the key).
-    pub fn to_envelope(&self) -> Envelope {
-        Envelope::local(LocalCode::InvalidConfig, &self.message, &self.key)
-    }
-}
-
-type Parsed<T> = Result<T, ConfigError>;
-
 impl Config {
     /// Parses and checks `config_json`; see the README for every key.
     pub fn from_json(config_json: &str) -> Parsed<Config> {
-        let value: Value = serde_json::from_str(config_json)
-            .map_err(|e| ConfigError::new("", format!("The config is not valid JSON: {e}")))?;
-        let Value::Object(map) = value else {
-            return Err(ConfigError::new("", "The config must be a JSON object"));
-        };
-        Config::from_map(&map)
+        Config::from_map(&rules::object(config_json, "The config is")?)
     }
 
     fn from_map(map: &Map<String, Value>) -> Parsed<Config> {
@@ -150,20 +134,6 @@ impl Config {
     }
 }
 
-/// The retry policy for one call: `options_json` (`{"retry": {...}}`) over the client's.
-pub(crate) fn call_retry(base: &RetryPolicy, options_json: &str) -> Parsed<RetryPolicy> {
-    let value: Value = serde_json::from_str(options_json)
-        .map_err(|e| ConfigError::new("", format!("The options are not valid JSON: {e}")))?;
-    let Value::Object(map) = value else {
-        return Err(ConfigError::new("", "The options must be a JSON object"));
-    };
-    refuse_unknown(&map, "", &["retry"])?;
-    match map.get("retry") {
-        None => Ok(*base),
-        Some(section) => base.merged(section, "retry"),
-    }
-}
-
 fn product(map: &Map<String, Value>, product: Product) -> Parsed<Option<ProductConfig>> {
     let name = product.key();
     let section = match map.get(name) {
@@ -175,7 +145,7 @@ fn product(map: &Map<String, Value>, product: Product) -> Parsed<Option<ProductC
         Product::PowerTalk => ("server_key_id", "server_key_secret"),
         Product::SendTalk | Product::OneTalk => ("", "api_key"),
     };
-    let known: Vec<&str> = ["base_url", key_id_name, key_name, crate::relay::KEY]
+    let known: Vec<&str> = ["base_url", key_id_name, key_name, relay::KEY]
         .into_iter()
         .filter(|k| !k.is_empty())
         .collect();
@@ -192,7 +162,7 @@ fn product(map: &Map<String, Value>, product: Product) -> Parsed<Option<ProductC
         (Some(Value::String(url)), _) => check_base_url(&format!("{name}.base_url"), url)?,
         (Some(_), _) => return Err(wrong_type(&format!("{name}.base_url"), "a string")),
     };
-    let headers = crate::relay::parse(section, name)?;
+    let headers = relay::parse(section, name)?;
     // A relay section (extra headers, no key given) sends no TapTalk key at all: the relay
     // adds it. Giving part of a key is still refused below.
     if !headers.is_empty() && !section.contains_key(key_name) && !section.contains_key(key_id_name)
@@ -237,24 +207,6 @@ fn required_key<'a>(section: &'a Map<String, Value>, product: &str, name: &str) 
         )),
         Some(_) => Err(wrong_type(&path, "a string")),
     }
-}
-
-/// CR or LF in a header value would let a key inject headers; other control characters
-/// are invalid in headers anyway.
-pub(crate) fn header_safe<'a>(path: &str, value: &'a str) -> Parsed<&'a str> {
-    if value.contains(['\r', '\n']) {
-        return Err(ConfigError::new(
-            path,
-            format!("{path} contains a line break (CR or LF); remove it"),
-        ));
-    }
-    if value.chars().any(|c| c.is_control() && c != '\t') || !value.is_ascii() {
-        return Err(ConfigError::new(
-            path,
-            format!("{path} contains control or non-ASCII characters; check for copy-paste errors"),
-        ));
-    }
-    Ok(value)
 }
 
 /// https only, except plain http to this machine: keys must never cross a network in clear.
@@ -306,52 +258,4 @@ fn check_plain_http_proxy(config: &Config) -> Parsed<()> {
         }
     }
     Ok(())
-}
-
-pub(crate) fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    bare.eq_ignore_ascii_case("localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
-fn positive(map: &Map<String, Value>, key: &str, default: u64) -> Parsed<u64> {
-    match map.get(key) {
-        None => Ok(default),
-        Some(v) => match v.as_u64() {
-            Some(n) if n > 0 => Ok(n),
-            _ if v.is_number() => Err(ConfigError::new(
-                key,
-                format!("{key} must be a positive whole number"),
-            )),
-            _ => Err(wrong_type(key, "a positive whole number")),
-        },
-    }
-}
-
-pub(crate) fn refuse_unknown(
-    map: &Map<String, Value>,
-    section: &str,
-    known: &[&str],
-) -> Parsed<()> {
-    match map.keys().find(|k| !known.contains(&k.as_str())) {
-        None => Ok(()),
-        Some(unknown) => {
-            let path = if section.is_empty() {
-                unknown.clone()
-            } else {
-                format!("{section}.{unknown}")
-            };
-            Err(ConfigError::new(
-                &path,
-                format!(
-                    "Unknown config key '{path}' (known keys here: {})",
-                    known.join(", ")
-                ),
-            ))
-        }
-    }
-}
-
-fn wrong_type(path: &str, what: &str) -> ConfigError {
-    ConfigError::new(path, format!("{path} must be {what}"))
 }

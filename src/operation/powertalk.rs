@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::validate::{check_items, field, Checked, Field, Fields, Style};
+use super::validate::{check_items, field, Checked, Field, Fields, Style};
 
 const MESSAGE_TYPE: Field = field("messageType", "messageType");
 const BODY: Field = field("body", "104");

@@ -37,8 +37,9 @@ use std::collections::{HashMap, VecDeque};
 
 use serde_json::{json, Map, Value};
 
+use super::blocking::Client;
 use crate::envelope::{Envelope, LocalCode};
-use crate::{Client, Operation};
+use crate::operation::Operation;
 
 /// The API's largest page.
 pub const MAX_PAGE: u32 = 100;
@@ -255,8 +256,8 @@ impl CaseCursor {
         let request = self.request();
         match self.accept(&request, &reply.data()) {
             Err(envelope) => envelope,
-            Ok(Accepted::AskAgain) => success(json!({"buffered": 0, "hasMore": true})),
-            Ok(Accepted::Page) => success(json!({
+            Ok(Accepted::AskAgain) => Envelope::success(json!({"buffered": 0, "hasMore": true})),
+            Ok(Accepted::Page) => Envelope::success(json!({
                 "buffered": self.buffer.len(),
                 "hasMore": self.has_more(),
             })),
@@ -307,12 +308,12 @@ impl CaseCursor {
 
     fn case_reply(&mut self, requests: u32) -> Envelope {
         let case = self.take().unwrap_or(Value::Null);
-        success(json!({"case": case, "hasMore": self.has_more(), "requests": requests}))
+        Envelope::success(json!({"case": case, "hasMore": self.has_more(), "requests": requests}))
     }
 
     fn page_reply(&mut self, requests: u32) -> Envelope {
         let cases: Vec<Value> = std::iter::from_fn(|| self.take()).collect();
-        success(json!({
+        Envelope::success(json!({
             "cases": cases,
             "hasMore": self.has_more(),
             "requests": requests,
@@ -440,15 +441,6 @@ impl CaseCursor {
         let frontier = self.frontier;
         self.seen.retain(|_, t| *t >= frontier);
     }
-}
-
-/// A success envelope around `data`, as the server would send it.
-pub(crate) fn success(data: Value) -> Envelope {
-    Envelope::from_server_text(
-        json!({"status": 200, "error": {"code": "", "message": "", "field": ""}, "data": data})
-            .to_string(),
-    )
-    .expect("a success envelope is an envelope")
 }
 
 /// The page's cases as (id, updatedTime, case). A case without an id or an integer

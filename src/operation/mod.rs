@@ -15,8 +15,13 @@
 
 use serde_json::{Map, Value};
 
-use crate::validate::{Checked, InvalidField};
-use crate::{onetalk, powertalk, sendtalk};
+mod onetalk;
+mod powertalk;
+mod sendtalk;
+mod validate;
+
+use validate::Checked;
+pub use validate::InvalidField;
 
 /// The three TapTalk products the SDK speaks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -22,7 +22,7 @@ use std::fmt;
 use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
 use ureq::Error;
 
-use crate::proxy::{forwarding, Forward};
+use super::proxy::{forwarding, Forward};
 
 /// Pending bytes beyond this are written at once rather than held.
 const FLUSH_AT: usize = 64 * 1024;
