@@ -1,7 +1,7 @@
 //! Every way an exchange can fail, each answered with the library's own code in the
 //! envelope shape, and never a second request.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -15,7 +15,7 @@ use taptalk::{Client, Operation};
 const STATUS_REQUEST: &str = r#"{"id": "abc"}"#;
 
 fn client_for(url: &str, extra: Value) -> Client {
-    // One attempt: these tests pin how each failure is reported; tests/retry.rs covers
+    // One attempt: these tests pin how each failure is reported; tests/transport/retry.rs covers
     // what is repeated.
     let mut config = json!({"sendtalk": {"base_url": url, "api_key": "st-API-KEY-123"},
                             "timeout_ms": 5000, "connect_timeout_ms": 2000,

@@ -13,7 +13,7 @@ use support::sandbox::{assert_error, client, client_from, config, ok, start};
 use taptalk::{Client, Envelope, Operation};
 use taptalk_sandbox::{Sandbox, SandboxConfig};
 
-mod support;
+use crate::support;
 
 const PHONE: &str = "6281212345678";
 const CHANNEL: &str = "2101081881";

@@ -1,7 +1,7 @@
 //! The seven further operations through the SDK against the sandbox: what the sandbox then
 //! holds, and the refusals it answers in the SDK's words.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::sandbox::{client, ok, start};

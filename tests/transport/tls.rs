@@ -4,7 +4,7 @@
 //! Attempts are counted at the TCP level by a relay in front of the sandbox, since a
 //! failed handshake never becomes a request the sandbox could log.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;

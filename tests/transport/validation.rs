@@ -1,7 +1,7 @@
 //! Every local validation rule: status 400, code 40002, the field in the product's
 //! convention, the vendor-style message, and no request on the wire.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::{config_for, MockServer};

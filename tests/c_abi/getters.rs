@@ -2,7 +2,7 @@
 //! built library: a C table of envelopes and pointers with the exact answer each must give,
 //! run under valgrind when it is installed (no errors, no leaks).
 
-mod support;
+use crate::support;
 
 use support::c::{compile, run};
 

@@ -11,7 +11,7 @@ use support::sandbox::{client, ok, start};
 use taptalk::{CaseCursor, Client, Operation};
 use taptalk_sandbox::{Sandbox, SandboxConfig};
 
-mod support;
+use crate::support;
 
 const SETTINGS: [(&str, &str); 4] = [
     ("after", "keep_groups"),

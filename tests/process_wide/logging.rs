@@ -1,8 +1,8 @@
 //! The log sink: one line per attempt, with the operation, attempt, HTTP status and
 //! duration; phones masked; keys, the Server-Key and bodies never logged.
-//! (Its own test binary: the sink is process-wide.)
+//! The sink is process-wide: each test holds `take_turn()`.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 
@@ -12,6 +12,7 @@ use taptalk::{set_logger, Client, Operation};
 
 #[test]
 fn attempts_are_logged_without_secrets_or_bodies() {
+    let _turn = crate::take_turn();
     let lines: Arc<Mutex<Vec<(i32, String, String)>>> = Arc::default();
     let sink = lines.clone();
     set_logger(

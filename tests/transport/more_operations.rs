@@ -2,7 +2,7 @@
 //! each, the vendor's example client accepted as it is, validation in the vendor's styles
 //! (PowerTalk's numbers, the others' names), and the per-operation retry rule.
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! Each operation against a local server: the exact request on the wire and the exact
 //! envelope handed back.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::{

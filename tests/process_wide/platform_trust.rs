@@ -2,21 +2,15 @@
 //! `tt_set_tls_verifier` wraps): the config rules, and a verifier that panics, against the
 //! sandbox over real TLS. The verifier is process-wide, so these tests take turns.
 
-mod support;
+use crate::support;
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 use support::relay::Relay;
 use support::sandbox::{client_from, start};
 use taptalk::{set_chain_verifier, Config, Operation};
 use taptalk_sandbox::{Sandbox, SandboxConfig, SandboxTls};
-
-static TURN: Mutex<()> = Mutex::new(());
-
-fn turn() -> MutexGuard<'static, ()> {
-    TURN.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 fn refused(tls: Value) -> (String, String) {
     let config = json!({"sendtalk": {"api_key": "k"}, "tls": tls});
@@ -26,7 +20,7 @@ fn refused(tls: Value) -> (String, String) {
 
 #[test]
 fn the_platform_verifier_is_required_and_excludes_the_librarys_own_roots() {
-    let _turn = turn();
+    let _turn = crate::take_turn();
     set_chain_verifier(None);
     assert_eq!(
         refused(json!({"verifier": "platform"})),
@@ -106,7 +100,7 @@ fn send_through_relay(sb: &Sandbox) -> (Value, usize) {
 
 #[test]
 fn a_verifier_that_panics_rejects_once_and_the_process_lives_on() {
-    let _turn = turn();
+    let _turn = crate::take_turn();
     let sb = https_sandbox();
     set_chain_verifier(Some(Arc::new(
         |_: &[&[u8]], _: &str| -> Result<(), String> { panic!("verifier bug") },

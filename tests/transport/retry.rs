@@ -1,6 +1,6 @@
 //! What is repeated and what is not: reads retry, sends never risk a duplicate.
 
-mod support;
+use crate::support;
 
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,7 +1,7 @@
 //! Regressions for crashes found while fuzzing (fuzz/README.md) and while writing the
 //! targets. Each test replays the failing input through the public API.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! (against a certificate for another name); under valgrind when installed (leaks and memory
 //! errors; see `run_tls`).
 
-mod support;
+use crate::support;
 
 use base64::Engine;
 use serde_json::Value;

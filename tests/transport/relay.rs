@@ -3,7 +3,7 @@
 //! end: SDK -> a tiny relay on 127.0.0.1 that checks the app's token and adds the real key ->
 //! the sandbox.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 

@@ -1,7 +1,7 @@
 //! Raw requests (`Client::request`, `tt_request`): the exact wire request with the product's
 //! key, every refusal before the network, and retries by the read and send rules.
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -4,10 +4,10 @@
 
 use taptalk::{LocalCode, Operation};
 
-const COMMITTED: &str = include_str!("../include/taptalk.h");
+const COMMITTED: &str = include_str!("../../include/taptalk.h");
 const GENERATED: &str = include_str!(concat!(env!("OUT_DIR"), "/taptalk.h"));
-const README: &str = include_str!("../README.md");
-const PYTHON_README: &str = include_str!("../bindings/python/README.md");
+const README: &str = include_str!("../../README.md");
+const PYTHON_README: &str = include_str!("../../bindings/python/README.md");
 
 #[test]
 fn the_committed_header_is_current() {

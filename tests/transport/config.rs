@@ -1,6 +1,6 @@
 //! `config_json`: defaults, and every refusal naming its key. Keys never leak.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::{config_for, MockServer};

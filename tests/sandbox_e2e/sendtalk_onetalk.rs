@@ -13,7 +13,7 @@ use support::sandbox::{assert_error, client, ok, start};
 use taptalk::{Client, Operation};
 use taptalk_sandbox::SandboxConfig;
 
-mod support;
+use crate::support;
 
 const PHONE: &str = "6281212345678";
 const CHANNEL: &str = "2101081881";

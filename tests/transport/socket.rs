@@ -1,11 +1,11 @@
-//! The library's own TCP socket (src/socket.rs): a call on a pooled connection pays for no
+//! The library's own TCP socket (src/transport/socket.rs): a call on a pooled connection pays for no
 //! socket-option change, a connection the server closed or wrote to is never reused, and
 //! the deadline still holds on a pooled connection.
 //!
 //! `taptalk::limit_set_count()` counts, per thread, the socket timeouts set by calls made on
 //! that thread (each a `setsockopt`).
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

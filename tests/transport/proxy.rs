@@ -1,97 +1,19 @@
-//! Through a real HTTP proxy: Debian's tinyproxy, started per test on a loopback port with
-//! a generated config, in front of the sandbox over plain HTTP (forward requests) and over
-//! TLS (CONNECT), with and without proxy authentication, and a proxy that is down.
-//!
-//! tinyproxy's own log (its stdout with `-d`) shows what it was asked: `CONNECT host:port`
-//! or `POST http://host:port/path`, one "Request" line per request it read.
+//! Through a real HTTP proxy: Debian's tinyproxy (`support::tinyproxy`) in front of the
+//! sandbox over plain HTTP (forward requests) and over TLS (CONNECT), with and without
+//! proxy authentication, and a proxy that is down. (The proxy from the environment is in
+//! `tests/process_wide/proxy_env.rs`: environment variables are process-wide.)
 
-mod support;
+use crate::support;
 
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use support::sandbox::{client_from, config, start};
+use support::tinyproxy::{free_port, Tinyproxy, PASSWORD, USER};
 use taptalk::{Client, Operation};
 use taptalk_sandbox::{Sandbox, SandboxConfig, SandboxTls};
 
-const USER: &str = "alice";
-const PASSWORD: &str = "pr0xy-s3cret";
 const SEND_PATH: &str = "/api/v1/message/send_whatsapp";
-
-struct Tinyproxy {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl Tinyproxy {
-    fn start(basic_auth: bool) -> Tinyproxy {
-        let port = free_port();
-        let dir =
-            std::env::temp_dir().join(format!("taptalk-tinyproxy-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut conf = format!(
-            "Port {port}\nListen 127.0.0.1\nTimeout 10\nMaxClients 20\nAllow 127.0.0.1\nLogLevel Info\n"
-        );
-        if basic_auth {
-            conf.push_str(&format!("BasicAuth {USER} {PASSWORD}\n"));
-        }
-        std::fs::write(dir.join("tinyproxy.conf"), conf).unwrap();
-        let log = std::fs::File::create(dir.join("tinyproxy.log")).unwrap();
-        let child = Command::new("tinyproxy")
-            .arg("-d")
-            .arg("-c")
-            .arg(dir.join("tinyproxy.conf"))
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .stdin(Stdio::null())
-            .spawn()
-            .expect("tinyproxy is installed (apt-get install tinyproxy-bin; .ci/run does it)");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tinyproxy did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Tinyproxy { child, port, dir }
-    }
-
-    fn url(&self, credentials: Option<(&str, &str)>) -> String {
-        match credentials {
-            Some((user, password)) => format!("http://{user}:{password}@127.0.0.1:{}", self.port),
-            None => format!("http://127.0.0.1:{}", self.port),
-        }
-    }
-
-    /// The request lines tinyproxy logged ("CONNECT 127.0.0.1:PORT HTTP/1.1", ...).
-    fn requests(&self) -> Vec<String> {
-        std::fs::read_to_string(self.dir.join("tinyproxy.log"))
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|line| line.split_once("): ").map(|(_, rest)| rest.to_owned()))
-            .filter(|rest| rest.ends_with("HTTP/1.1") || rest.ends_with("HTTP/1.0"))
-            .collect()
-    }
-}
-
-impl Drop for Tinyproxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn sandbox(tls: bool) -> Sandbox {
     start(SandboxConfig {
@@ -281,48 +203,6 @@ fn proxy_credentials_never_reach_an_envelope_a_log_line_or_debug() {
             "{text}"
         );
     }
-}
-
-/// The environment is read only on request. One test, since the variables are global.
-#[test]
-fn the_environment_is_used_only_when_proxy_from_env_is_set() {
-    let proxy = Tinyproxy::start(false);
-    let sb = sandbox(true);
-    std::env::set_var("HTTPS_PROXY", proxy.url(None));
-    std::env::remove_var("NO_PROXY");
-    std::env::remove_var("no_proxy");
-
-    // Not asked: straight to the server.
-    assert_eq!(send(&client_from(&config(&sb)))["status"], 200);
-    assert_eq!(proxy.requests().len(), 0, "{:?}", proxy.requests());
-
-    let mut opted_in = config(&sb);
-    opted_in["proxy_from_env"] = json!(true);
-    assert_eq!(send(&client_from(&opted_in))["status"], 200);
-    assert_eq!(proxy.requests().len(), 1);
-
-    std::env::set_var("NO_PROXY", "localhost,127.0.0.1");
-    assert_eq!(send(&client_from(&opted_in))["status"], 200);
-    assert_eq!(proxy.requests().len(), 1, "NO_PROXY is honoured");
-
-    std::env::set_var("HTTPS_PROXY", "socks5://u:hidden@127.0.0.1:1");
-    let err = taptalk::Config::from_json(&opted_in.to_string()).unwrap_err();
-    assert_eq!(err.key, "proxy_from_env");
-    assert!(
-        err.message
-            .starts_with("HTTPS_PROXY must be an http:// proxy"),
-        "{}",
-        err.message
-    );
-    assert!(!err.message.contains("hidden"));
-    std::env::remove_var("HTTPS_PROXY");
-    std::env::remove_var("NO_PROXY");
-    assert_eq!(
-        send(&client_from(&opted_in))["status"],
-        200,
-        "no proxy set: direct"
-    );
-    assert_eq!(sb.requests().as_array().unwrap().len(), 4);
 }
 
 /// `no_proxy` (a list, or one comma-separated string like `NO_PROXY`) sends the hosts it

@@ -5,7 +5,7 @@
 //! transport makes to the connection below it (the TCP socket, or rustls); a call runs on
 //! its caller's thread, so the difference around one call is that call's writes.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::MockServer;

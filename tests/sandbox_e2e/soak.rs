@@ -7,7 +7,7 @@
 //! Short by default (4 x 400 calls). The long run of the issue (4 x 20,000):
 //! `TAPTALK_SOAK_CALLS=20000 cargo test --release --test soak -- --nocapture`
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
