@@ -21,6 +21,7 @@
 // and the C and JNI boundaries.
 mod chain_verifier;
 mod envelope;
+mod json;
 mod log;
 mod panic;
 mod secret;

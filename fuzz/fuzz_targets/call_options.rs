@@ -72,7 +72,7 @@ fn expected_for_options(options: &[u8]) -> Option<Expected> {
             message,
         })
     };
-    let map = match serde_json::from_str::<Value>(text) {
+    let map = match common::standard_json(text) {
         Ok(Value::Object(map)) => map,
         Ok(_) => return refused("", Some("The options must be a JSON object".to_owned())),
         Err(e) => return refused("", Some(format!("The options are not valid JSON: {e}"))),

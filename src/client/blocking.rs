@@ -23,6 +23,7 @@ use ureq::http::{HeaderName, HeaderValue};
 use super::attempts::{self, CallKind};
 use crate::config::{relay, Config, ProductConfig, RetryPolicy};
 use crate::envelope::{Envelope, LocalCode};
+use crate::json::{self, Duplicates};
 use crate::log::{self, level};
 use crate::operation::{validate, Method, Operation, Product, Wire};
 use crate::transport::{Transport, WireRequest};
@@ -138,9 +139,9 @@ impl Client {
         request_json: &str,
         retry: &RetryPolicy,
     ) -> Envelope {
-        match serde_json::from_str::<Value>(request_json) {
-            Ok(value @ Value::Object(_)) => self.run(op, value, retry),
-            Ok(_) => Envelope::local(
+        match json::parse_object(request_json, Duplicates::LastWins) {
+            Ok(Some(map)) => self.run(op, Value::Object(map), retry),
+            Ok(None) => Envelope::local(
                 LocalCode::InvalidJson,
                 "The request must be a JSON object",
                 "",

@@ -39,6 +39,7 @@ use serde_json::{json, Map, Value};
 
 use super::blocking::Client;
 use crate::envelope::{Envelope, LocalCode};
+use crate::json::{self, Duplicates};
 use crate::operation::Operation;
 
 /// The API's largest page.
@@ -107,9 +108,9 @@ impl CaseCursor {
     ///
     /// A refusal is an envelope with code 40002 naming the option in `field`.
     pub fn from_json(options_json: &str) -> Result<CaseCursor, Envelope> {
-        match serde_json::from_str::<Value>(options_json) {
-            Ok(Value::Object(map)) => CaseCursor::from_options(&map),
-            Ok(_) => Err(Envelope::local(
+        match json::parse_object(options_json, Duplicates::LastWins) {
+            Ok(Some(map)) => CaseCursor::from_options(&map),
+            Ok(None) => Err(Envelope::local(
                 LocalCode::InvalidJson,
                 "The cursor options must be a JSON object",
                 "",

@@ -23,6 +23,7 @@ use super::attempts::{masked_phone, CallKind};
 use super::blocking::{not_configured, Client};
 use crate::config::CallOptions;
 use crate::envelope::{Envelope, LocalCode};
+use crate::json::{self, Duplicates};
 use crate::log::{self, level};
 use crate::operation::{Method, Product};
 
@@ -77,7 +78,11 @@ impl Client {
         };
         let phone = json
             .filter(|_| log::enabled(level::ERROR))
-            .and_then(|text| serde_json::from_str::<Map<String, Value>>(text).ok())
+            .and_then(|text| {
+                json::parse_object(text, Duplicates::LastWins)
+                    .ok()
+                    .flatten()
+            })
             .and_then(|request| masked_phone(&request));
         let wire = credentials.wire(product, method, url, body);
         // Query strings stay out of log lines: they may carry personal data.
@@ -166,7 +171,7 @@ fn payload(method: Method, json: Option<&str>) -> Result<(String, Option<Vec<u8>
     };
     let parsed = match json {
         None => None,
-        Some(text) => Some(serde_json::from_str::<Value>(text).map_err(|e| {
+        Some(text) => Some(json::parse(text, Duplicates::LastWins).map_err(|e| {
             Envelope::local(
                 LocalCode::InvalidJson,
                 format!("The {field} is not valid JSON: {e}"),

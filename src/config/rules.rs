@@ -8,6 +8,7 @@ use std::net::IpAddr;
 use serde_json::{Map, Value};
 
 use crate::envelope::{Envelope, LocalCode};
+use crate::json::{self, Duplicates};
 
 /// Why a configuration was refused: the key at fault and what to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,15 +38,14 @@ pub(crate) type Parsed<T> = Result<T, ConfigError>;
 /// A JSON text that must be an object; `what` names it in a refusal ("The config is",
 /// "The options are").
 pub(crate) fn object(text: &str, what: &str) -> Parsed<Map<String, Value>> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| ConfigError::new("", format!("{what} not valid JSON: {e}")))?;
     let subject = what.rsplit_once(' ').map_or(what, |(subject, _)| subject);
-    match value {
-        Value::Object(map) => Ok(map),
-        _ => Err(ConfigError::new(
+    match json::parse_object(text, Duplicates::LastWins) {
+        Ok(Some(map)) => Ok(map),
+        Ok(None) => Err(ConfigError::new(
             "",
             format!("{subject} must be a JSON object"),
         )),
+        Err(e) => Err(ConfigError::new("", format!("{what} not valid JSON: {e}"))),
     }
 }
 

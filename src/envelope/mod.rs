@@ -146,7 +146,7 @@ impl Envelope {
 
     /// The parsed `data` member (`Value::Null` when absent).
     pub fn data(&self) -> Value {
-        serde_json::from_str::<Value>(&self.json)
+        crate::json::parse(&self.json, crate::json::Duplicates::LastWins)
             .ok()
             .and_then(|mut v| v.get_mut("data").map(Value::take))
             .unwrap_or(Value::Null)

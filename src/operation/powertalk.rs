@@ -67,7 +67,7 @@ fn check_data(f: &Fields, message_type: i64) -> Checked<()> {
         None => None,
         Some(Value::String(s)) if s.is_empty() => None,
         Some(Value::String(s)) if matches!(message_type, IMAGE | PRODUCTS) => {
-            parsed = serde_json::from_str::<Value>(s)
+            parsed = crate::json::parse(s, crate::json::Duplicates::LastWins)
                 .map_err(|_| f.invalid(DATA, "the string is not valid JSON"))?;
             Some(&parsed)
         }

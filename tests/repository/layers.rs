@@ -14,7 +14,14 @@ use std::path::{Path, PathBuf};
 /// The layers, lowest first: a module may import its own layer's and lower ones'. Every
 /// top-level module of `src/` must be listed (a new one takes its place here).
 const LAYERS: &[&[&str]] = &[
-    &["chain_verifier", "envelope", "log", "panic", "secret"],
+    &[
+        "chain_verifier",
+        "envelope",
+        "json",
+        "log",
+        "panic",
+        "secret",
+    ],
     &["operation"],
     &["config"],
     &["transport"],

@@ -16,6 +16,7 @@ mod raw_request;
 mod relay;
 mod retry;
 mod socket;
+mod standard_json;
 mod tls;
 mod validation;
 mod wire;
