@@ -31,8 +31,7 @@ pub(crate) use cursor::{
     tt_case_cursor_free, tt_case_cursor_new, tt_case_cursor_next_case, tt_case_cursor_next_page,
     tt_case_cursor_state, TtCaseCursor,
 };
-#[cfg(feature = "jni")]
-pub(crate) use request::tt_request;
+pub use request::tt_request;
 
 /// The ABI version this header describes; compare with `tt_abi_version()` at run time to
 /// detect a mismatched library. Bumped on any change that breaks callers compiled against

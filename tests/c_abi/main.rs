@@ -8,4 +8,5 @@ mod support;
 mod cursor_request;
 mod getters;
 mod programs;
+mod resolution;
 mod verifier;
