@@ -3,10 +3,12 @@
 
 use crate::faults::FaultKind;
 use crate::reply::Reply;
+use crate::request::{query_object, Head};
+use crate::settings::Tier;
 use crate::socket::Connection;
-use crate::state::{Shared, Tier};
+use crate::state::Shared;
 use crate::{auth, control, routes};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::io::{ErrorKind, Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
@@ -23,25 +25,6 @@ const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 const PREREAD_BYTES: usize = 1024;
 /// Request bodies longer than this are shortened in the request log.
 const LOGGED_BODY_BYTES: usize = 64 * 1024;
-
-/// A request line split into its parts; the body is read separately.
-pub struct Head {
-    pub method: String,
-    pub path: String,
-    pub query: String,
-}
-
-impl Head {
-    fn of(request: &Request) -> Head {
-        let url = request.url();
-        let (path, query) = url.split_once('?').unwrap_or((url, ""));
-        Head {
-            method: request.method().as_str().to_string(),
-            path: path.to_string(),
-            query: query.to_string(),
-        }
-    }
-}
 
 /// A body that could not be read, and what that leaves of the connection.
 struct BodyError {
@@ -61,7 +44,7 @@ enum Aftermath {
 }
 
 pub fn serve(shared: &Shared, port: u16, mut request: Request) {
-    let head = Head::of(&request);
+    let head = Head::new(request.method().as_str(), request.url());
     if head.path == "/_sandbox" || head.path.starts_with("/_sandbox/") {
         match read_body(shared, port, &mut request) {
             Ok(body) => {
@@ -360,62 +343,4 @@ fn logged_body(body: &[u8]) -> Value {
         return json!({ "truncated": true, "bytes": body.len(), "start": head });
     }
     serde_json::from_slice(body).unwrap_or_else(|_| json!(String::from_utf8_lossy(body)))
-}
-
-/// `a=1&b=x` as `{"a": 1, "b": "x"}`: numbers as numbers when they parse.
-pub fn query_object(query: &str) -> Value {
-    let mut map = Map::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = percent_decode(v);
-        let parsed = if let Ok(n) = value.parse::<i64>() {
-            json!(n)
-        } else if let Ok(n) = value.parse::<u64>() {
-            json!(n)
-        } else {
-            match value.parse::<f64>() {
-                Ok(f) if f.is_finite() && !value.is_empty() => json!(f),
-                _ => json!(value),
-            }
-        };
-        map.insert(percent_decode(k), parsed);
-    }
-    Value::Object(map)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_strings_become_json_objects() {
-        let v = query_object("since_timestamp=1640367001000&limit=10&x=a%20b+c&y=&z=1.5&bad=%zz");
-        assert_eq!(
-            v,
-            json!({"since_timestamp": 1640367001000i64, "limit": 10, "x": "a b c", "y": "", "z": 1.5, "bad": "%zz"})
-        );
-        assert_eq!(query_object("a=%4"), json!({"a": "%4"}));
-    }
 }

@@ -21,16 +21,20 @@ mod directory;
 mod faults;
 mod http;
 mod ids;
+mod log;
 mod onetalk;
 mod powertalk;
 mod reply;
+mod request;
 mod routes;
 mod sendtalk;
 mod server;
+mod settings;
 mod socket;
 mod state;
 mod tickets;
 pub mod tls;
+mod traffic;
 mod verification;
 
 pub use config::{
