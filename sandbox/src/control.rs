@@ -62,6 +62,11 @@ const ENDPOINTS: &[(&str, &str, &str)] = &[
         "request log (?path= to filter)",
     ),
     (
+        "GET",
+        "/_sandbox/connections",
+        "connections accepted and open, API requests in flight and the most at once",
+    ),
+    (
         "POST",
         "/_sandbox/reset",
         "clear state, faults and settings",
@@ -76,7 +81,7 @@ const ENDPOINTS: &[(&str, &str, &str)] = &[
     (
         "POST",
         "/_sandbox/settings",
-        "change runtime settings (e.g. onetalk_since_reading: after|at_or_after, onetalk_page_edge: keep_groups|split_groups)",
+        "change runtime settings (e.g. keep_alive, idle_timeout_ms, latency_ms, onetalk_since_reading: after|at_or_after, onetalk_page_edge: keep_groups|split_groups)",
     ),
     (
         "GET",
@@ -157,6 +162,7 @@ pub fn handle(shared: &Shared, head: &Head, body: &[u8]) -> Reply {
             let query = query_object(&head.query);
             Ok(json!({ "requests": requests(shared, query["path"].as_str()) }))
         }
+        ("GET", "/_sandbox/connections") => Ok(json!({ "connections": shared.traffic.to_json() })),
         ("POST", "/_sandbox/reset") => {
             shared.reset();
             Ok(json!({ "success": true }))

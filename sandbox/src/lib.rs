@@ -12,15 +12,18 @@
 //! ```
 
 mod auth;
+mod body;
 pub mod cli;
 mod clock;
 mod config;
+mod conn;
 mod control;
 mod customers;
 mod directory;
 mod faults;
 mod http;
 mod ids;
+mod listen;
 mod log;
 mod onetalk;
 mod powertalk;
@@ -30,7 +33,6 @@ mod routes;
 mod sendtalk;
 mod server;
 mod settings;
-mod socket;
 mod state;
 mod tickets;
 pub mod tls;
