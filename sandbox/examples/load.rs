@@ -156,11 +156,9 @@ fn main() {
             let failed: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
             let seconds = start.elapsed().as_secs_f64();
             let total = per_client * concurrency;
-            let ceiling = if latency == 0 {
-                "-".to_string()
-            } else {
-                format!("{}", concurrency as u64 * 1000 / latency)
-            };
+            let ceiling = (concurrency as u64 * 1000)
+                .checked_div(latency)
+                .map_or("-".to_string(), |c| c.to_string());
             let max_in_flight = ureq::get(format!("{base}/_sandbox/connections"))
                 .call()
                 .ok()
