@@ -60,10 +60,22 @@ pub async fn serve(
             Err(e) => (e.reply, close_if(e.close)),
         }
     } else {
-        let _in_flight = shared.traffic.request();
-        let (reply, after) = api(&shared, &conn, nth, &head, &parts.headers, body).await;
-        let latency = shared.lock().settings.latency_ms;
-        tokio::time::sleep(Duration::from_millis(latency)).await;
+        // A task of its own, so that a request whose client gives up (a timeout) is still
+        // handled to the end and logged, as by a real server: hyper drops this future when
+        // the connection goes, the task lives on.
+        let task = tokio::spawn({
+            let (shared, conn) = (shared.clone(), conn.clone());
+            async move {
+                let _in_flight = shared.traffic.request();
+                let done = api(&shared, &conn, nth, &head, &parts.headers, body).await;
+                let latency = shared.lock().settings.latency_ms;
+                tokio::time::sleep(Duration::from_millis(latency)).await;
+                done
+            }
+        });
+        let (reply, after) = task
+            .await
+            .unwrap_or_else(|_| (Some(internal_error()), After::AnswerAndClose));
         match (reply, after) {
             (Some(reply), After::Answer | After::AnswerAndClose | After::AnswerThenCloseIdle) => {
                 (reply, after)
@@ -247,13 +259,15 @@ fn answer(shared: &Shared, op: Operation, head: &Head, key: Option<&str>, body: 
 
 /// A handler bug becomes an HTTP 500 envelope instead of a dead connection.
 fn guarded(f: impl FnOnce() -> Reply) -> Reply {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        Reply::http_error(
-            500,
-            "50000",
-            "Sandbox internal error (a bug in the sandbox)",
-        )
-    })
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| internal_error())
+}
+
+fn internal_error() -> Reply {
+    Reply::http_error(
+        500,
+        "50000",
+        "Sandbox internal error (a bug in the sandbox)",
+    )
 }
 
 /// The reply as hyper's response; hyper adds `Content-Length` from the body and closes

@@ -315,6 +315,29 @@ fn idle_close_on_reuse_over_https_leaves_the_client_without_an_answer() {
 }
 
 #[test]
+fn a_request_whose_client_gave_up_is_still_handled_to_the_end() {
+    let sb = plain();
+    sb.update_settings(json!({"latency_ms": 100})).unwrap();
+    sb.inject_fault(json!({"path": SEND, "kind": "delay", "delay_ms": 300}))
+        .unwrap();
+    let mut wire = Wire::open(&sb);
+    let body = json!({"phone": "6281212345678", "messageType": "text", "body": "timed out"});
+    wire.send("POST", SEND, &body, &[]);
+    // The client times out and leaves while the server still waits.
+    drop(wire);
+    assert!(support::eventually(Duration::from_secs(10), || stored(&sb) == 1));
+    assert!(support::eventually(Duration::from_secs(10), || {
+        sb.connections()["in_flight"] == 0
+    }));
+    assert_eq!(
+        trail(&sb)[0].2,
+        true,
+        "processed although nobody read the answer"
+    );
+    assert_eq!(stored(&sb), 1);
+}
+
+#[test]
 fn the_latency_setting_delays_every_api_answer() {
     let sb = plain();
     sb.update_settings(json!({"latency_ms": 300})).unwrap();
