@@ -329,11 +329,7 @@ fn a_request_whose_client_gave_up_is_still_handled_to_the_end() {
     assert!(support::eventually(Duration::from_secs(10), || {
         sb.connections()["in_flight"] == 0
     }));
-    assert_eq!(
-        trail(&sb)[0].2,
-        true,
-        "processed although nobody read the answer"
-    );
+    assert!(trail(&sb)[0].2, "processed although nobody read the answer");
     assert_eq!(stored(&sb), 1);
 }
 
