@@ -6,6 +6,7 @@
 mod support;
 
 mod cursor_request;
+mod fork;
 mod getters;
 mod programs;
 mod resolution;
