@@ -58,6 +58,10 @@ pub enum LocalCode {
     /// 91011, status 502: the HTTP proxy could not be reached, refused the request (e.g. 407)
     /// or could not reach the server. Nothing was sent to the server.
     ProxyFailed = 91011,
+    /// 91012, status 499: the call was cancelled (tt_cancel). data.maybe_sent says whether its
+    /// request may have reached the server; a send cancelled after it was written ends as
+    /// 91010 instead, and is never repeated.
+    Cancelled = 91012,
     /// 92001, status 502: the case cursor cannot progress: 100 or more cases share one
     /// updatedTime (a page holds at most 100), or the server says hasMore with an empty page.
     /// Nothing was skipped or repeated; data.state is where the cursor stands.
@@ -98,6 +102,7 @@ impl LocalCode {
         (LocalCode::ReplyTooLarge, 502, Sent::Yes),
         (LocalCode::OutcomeUnknown, 502, Sent::Maybe),
         (LocalCode::ProxyFailed, 502, Sent::No),
+        (LocalCode::Cancelled, 499, Sent::Maybe),
         (LocalCode::PagingStuck, 502, Sent::Yes),
     ];
 
