@@ -31,6 +31,7 @@ impl LocalCode {
         (LocalCode::InvalidJson, 400, Sent::No),
         (LocalCode::InvalidConfig, 400, Sent::No),
         (LocalCode::Internal, 500, Sent::Maybe),
+        (LocalCode::ClientClosed, 400, Sent::No),
         (LocalCode::Timeout, 504, Sent::Maybe),
         (LocalCode::ConnectFailed, 503, Sent::No),
         (LocalCode::ConnectionLost, 502, Sent::Maybe),
