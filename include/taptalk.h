@@ -101,6 +101,10 @@ enum TtErr
   // 90004, status 500: a panic inside the library was caught at the boundary (please
   // report it).
   TT_ERR_INTERNAL = 90004,
+  // 90005, status 400: a binding's client (Python `Client`, Java `TapTalkClient`) was
+  // closed before the call; nothing was sent. The C ABI itself never answers it: a freed
+  // TtClient must not be passed to any function.
+  TT_ERR_CLIENT_CLOSED = 90005,
   // 91001, status 504: no complete reply within timeout_ms; a send MAY have been delivered.
   TT_ERR_TIMEOUT = 91001,
   // 91002, status 503: no connection could be made (refused, DNS failure, unreachable,

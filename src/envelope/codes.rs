@@ -32,6 +32,10 @@ pub enum LocalCode {
     /// 90004, status 500: a panic inside the library was caught at the boundary (please
     /// report it).
     Internal = 90004,
+    /// 90005, status 400: a binding's client (Python `Client`, Java `TapTalkClient`) was
+    /// closed before the call; nothing was sent. The C ABI itself never answers it: a freed
+    /// TtClient must not be passed to any function.
+    ClientClosed = 90005,
     /// 91001, status 504: no complete reply within timeout_ms; a send MAY have been delivered.
     Timeout = 91001,
     /// 91002, status 503: no connection could be made (refused, DNS failure, unreachable,
@@ -91,6 +95,7 @@ impl LocalCode {
         (LocalCode::InvalidJson, 400, Sent::No),
         (LocalCode::InvalidConfig, 400, Sent::No),
         (LocalCode::Internal, 500, Sent::Maybe),
+        (LocalCode::ClientClosed, 400, Sent::No),
         (LocalCode::Timeout, 504, Sent::Maybe),
         (LocalCode::ConnectFailed, 503, Sent::No),
         (LocalCode::ConnectionLost, 502, Sent::Maybe),

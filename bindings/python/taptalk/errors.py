@@ -15,7 +15,7 @@ The hierarchy::
     +-- ServerError            5xxxx, 99999 or status >= 500 from the server itself
     +-- UsageError             90001, 90002: the library was called wrongly
     |   +-- ConfigError        90003: Client() refused the configuration (field names the key)
-    |   +-- ClientClosedError  the client was closed before the call
+    |   +-- ClientClosedError  90005: the client was closed before the call; nothing was sent
     +-- InternalError          90004: a bug inside the native library (please report)
     +-- PaginationError        92001: the case pages cannot progress (iter_updated_cases)
     +-- TransportError         91xxx: the request did not complete on the wire
@@ -158,7 +158,8 @@ class ServerError(TapTalkError):
 
 
 class UsageError(TapTalkError):
-    """The library was called wrongly (90001 NULL/invalid UTF-8, 90002 not a JSON object)."""
+    """The library was called wrongly (90001 an unknown operation name, NUL or invalid
+    UTF-8; 90002 not a JSON object)."""
 
 
 class ConfigError(UsageError):
@@ -167,7 +168,7 @@ class ConfigError(UsageError):
 
 
 class ClientClosedError(UsageError):
-    """The :class:`~taptalk.Client` was closed before this call."""
+    """90005: the :class:`~taptalk.Client` was closed before this call; nothing was sent."""
 
 
 class InternalError(TapTalkError):
@@ -267,6 +268,7 @@ _BY_CODE: Dict[str, Type[TapTalkError]] = {
     "90002": UsageError,
     "90003": ConfigError,
     "90004": InternalError,
+    "90005": ClientClosedError,
     "91001": TapTalkTimeout,
     "91002": ConnectError,
     "91003": ConnectionLostError,

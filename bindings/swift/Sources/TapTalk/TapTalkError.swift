@@ -20,7 +20,7 @@ public struct TapTalkError: Error, Sendable, CustomStringConvertible {
         case server            // 5xxxx, 99999, status >= 500
         case usage             // 90001, 90002
         case config            // 90003
-        case clientClosed      // reserved: a Swift client frees itself in deinit, so never raised
+        case clientClosed      // 90005; never raised here: a Swift client has no close(), it is freed in deinit
         case `internal`        // 90004
         case transport         // other 91xxx
         case timeout           // 91001
@@ -76,6 +76,7 @@ public struct TapTalkError: Error, Sendable, CustomStringConvertible {
         let exact: [String: Kind] = [
             "40001": .auth, "40002": .validation, "40401": .notFound,
             "90001": .usage, "90002": .usage, "90003": .config, "90004": .internal,
+            "90005": .clientClosed,
             "91001": .timeout, "91002": .connect, "91003": .connectionLost, "91004": .tls,
             "91005": .redirect, "91006": .invalidReply, "91007": .truncatedReply,
             "91008": .httpStatus, "91009": .replyTooLarge, "91010": .outcomeUnknown,
