@@ -31,6 +31,7 @@ The hierarchy::
         +-- OutcomeUnknownError 91010: a send timed out or lost its connection after it
                                was written; it MAY have been delivered and was not retried
         +-- ProxyError         91011: the HTTP proxy could not be reached or refused; nothing was sent
+        +-- CancelledError     91012: the call was cancelled; maybe_delivered says whether it was sent
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ __all__ = [
     "ReplyTooLargeError",
     "OutcomeUnknownError",
     "ProxyError",
+    "CancelledError",
     "error_from_envelope",
 ]
 
@@ -260,6 +262,18 @@ class ProxyError(TransportError):
     (HTTP 407: check its credentials; 403: its policy). Nothing was sent to the server."""
 
 
+class CancelledError(TransportError):
+    """91012: the call was cancelled before it finished. :attr:`maybe_delivered` says whether
+    its request may have reached the server (``envelope["data"]["maybe_sent"]``). A send
+    cancelled after it was written raises :class:`OutcomeUnknownError` instead, as after a
+    timeout: it is never repeated."""
+
+    @property
+    def maybe_delivered(self) -> bool:  # type: ignore[override]
+        data = self.envelope.get("data")
+        return bool(isinstance(data, dict) and data.get("maybe_sent"))
+
+
 _BY_CODE: Dict[str, Type[TapTalkError]] = {
     "40001": AuthError,
     "40002": ValidationError,
@@ -280,6 +294,7 @@ _BY_CODE: Dict[str, Type[TapTalkError]] = {
     "91009": ReplyTooLargeError,
     "91010": OutcomeUnknownError,
     "91011": ProxyError,
+    "91012": CancelledError,
     "92001": PaginationError,
 }
 
