@@ -22,6 +22,9 @@ bash scripts/test-java.sh 2>&1 | tee -a "$log"
 bash scripts/test-mobile-build.sh 2>&1 | tee -a "$log"
 # Swift: only its module map can be checked here (clang -fmodules); no Swift compiler.
 bash scripts/test-swift-modulemap.sh 2>&1 | tee -a "$log"
+# The documentation: the book builds with no broken link, every snippet runs or compiles,
+# the reference tables and binding lists match the code (scripts/test-docs.sh).
+bash scripts/test-docs.sh 2>&1 | tee -a "$log"
 bash bench/smoke.sh
 if [ -x scripts/fuzz-smoke.sh ] && command -v cargo-fuzz >/dev/null 2>&1; then
   bash scripts/fuzz-smoke.sh

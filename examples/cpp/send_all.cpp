@@ -2,7 +2,7 @@
 //
 //   cmake -B build && cmake --build build && cmake --install build --prefix "$HOME/.local"
 //   export PKG_CONFIG_PATH="$HOME/.local/lib/pkgconfig"
-//   g++ -std=c++17 -Wall -Wextra -Werror send_all.cpp -o send_all
+//   g++ -std=c++17 -Wall -Wextra -Werror send_all.cpp -o send_all \
 //       $(pkg-config --cflags --libs taptalk) -Wl,-rpath,"$(pkg-config --variable=libdir taptalk)"
 //   cargo run -p taptalk-sandbox -- --listen 127.0.0.1:8080 &
 //   ./send_all http://127.0.0.1:8080
