@@ -77,7 +77,8 @@ if [ -s "$out/doxygen.warnings" ]; then
 fi
 cp -r "$out/doxygen/html" "$book/api/c"
 TAPTALK_LIBRARY="$repo/target/debug/libtaptalk.so" PYTHONPATH="$repo/bindings/python" \
-  "$py" -m pdoc --docformat restructuredtext -o "$book/api/python" taptalk >/dev/null
+  "$py" -m pdoc --docformat restructuredtext -o "$book/api/python" taptalk 2>&1 |
+  { grep -v 'matches the \$TAPTALK_LIBRARY environment variable' || true; }
 javadoc -quiet -Xdoclint:none -d "$book/api/java" -sourcepath bindings/java/src/main/java \
   io.taptalk.sdk >"$out/javadoc.log" 2>&1 || { cat "$out/javadoc.log"; exit 1; }
 for ref in rust/taptalk/index.html c/index.html python/taptalk.html java/index.html; do

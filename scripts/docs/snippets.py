@@ -218,6 +218,8 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--work", required=True)
     args = parser.parse_args()
+    args.lib, args.work = os.path.abspath(args.lib), os.path.abspath(args.work)
+    args.java_classes = os.path.abspath(args.java_classes)
 
     by_lang: Dict[str, List[Block]] = defaultdict(list)
     for path in doc_files():
