@@ -21,7 +21,9 @@ Regenerate with `TAPTALK_BLESS_DOCS=1 cargo test --test repository docs`. -->\n"
 
 /// Compares `text` with the committed file, or writes it when blessing.
 fn check_generated(name: &str, text: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/src/reference").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/src/reference")
+        .join(name);
     let text = format!("{NOTICE}{text}");
     if std::env::var_os("TAPTALK_BLESS_DOCS").is_some() {
         std::fs::write(&path, &text).unwrap();
@@ -103,7 +105,10 @@ fn header_doc(number: i32) -> (String, String) {
         .collect();
     let doc = doc.into_iter().rev().collect::<Vec<_>>().join(" ");
     // The comment opens with "91001, status 504: "; the table has those in columns.
-    let meaning = doc.split_once(": ").map_or(doc.as_str(), |(_, m)| m).to_owned();
+    let meaning = doc
+        .split_once(": ")
+        .map_or(doc.as_str(), |(_, m)| m)
+        .to_owned();
     (constant, meaning.replace('|', "\\|"))
 }
 
@@ -156,7 +161,9 @@ fn default_of(key: &str) -> String {
         "powertalk.base_url" => "none: required with the section".to_owned(),
         "sendtalk.base_url" => format!("`{}`", Product::SendTalk.default_base_url().unwrap()),
         "onetalk.base_url" => format!("`{}`", Product::OneTalk.default_base_url().unwrap()),
-        "powertalk.server_key_id" | "powertalk.server_key_secret" | "sendtalk.api_key"
+        "powertalk.server_key_id"
+        | "powertalk.server_key_secret"
+        | "sendtalk.api_key"
         | "onetalk.api_key" => "required with the section (unless `headers` is given)".to_owned(),
         "powertalk.headers" | "sendtalk.headers" | "onetalk.headers" => "none".to_owned(),
         "timeout_ms" => ms(parsed.timeout),
@@ -201,9 +208,11 @@ fn docs_configuration_table_is_current() {
             _ => None,
         };
         match nested {
-            Some(refusal) => {
-                keys.extend(known_keys(&refusal).into_iter().map(|k| format!("{key}.{k}")))
-            }
+            Some(refusal) => keys.extend(
+                known_keys(&refusal)
+                    .into_iter()
+                    .map(|k| format!("{key}.{k}")),
+            ),
             None => keys.push(key),
         }
     }
@@ -228,8 +237,9 @@ fn docs_configuration_table_is_current() {
 
 /// The refusal (its message) of a call whose options hold an unknown key.
 fn options_refusal(entry: &str) -> String {
-    let config = CString::new(r#"{"sendtalk": {"base_url": "http://127.0.0.1:9", "api_key": "k"}}"#)
-        .unwrap();
+    let config =
+        CString::new(r#"{"sendtalk": {"base_url": "http://127.0.0.1:9", "api_key": "k"}}"#)
+            .unwrap();
     let options = CString::new(r#"{"zz": 1}"#).unwrap();
     let op = CString::new("sendtalk_get_status").unwrap();
     let request = CString::new(r#"{"id": "x"}"#).unwrap();
@@ -320,6 +330,9 @@ fn docs_readme_product_table_matches_the_code() {
             product.auth_header()
         );
         let host = product.default_base_url().unwrap_or("your own host");
-        assert!(row.contains(host), "README row for {name} must name {host}: {row}");
+        assert!(
+            row.contains(host),
+            "README row for {name} must name {host}: {row}"
+        );
     }
 }
