@@ -58,6 +58,10 @@ rm -rf "$gen" && mkdir -p "$gen"
 for dot in docs/diagrams/*.dot; do dot -Tsvg "$dot" -o "$gen/$(basename "${dot%.dot}").svg"; done
 for seq in docs/diagrams/*.seq; do "$py" scripts/docs/seqdiag.py "$seq" "$gen/$(basename "${seq%.seq}").svg"; done
 "$py" bench/py/chart.py bench/results/current.tsv "$gen/bench-chart.svg"
+# The performance page's table is the one bench/py/report.py prints from the same file.
+diff <("$py" bench/py/report.py bench/results/current.tsv | sed -n '/^| contender/,/^RSS/p') \
+     <(sed -n '/^| contender/,/^RSS/p' docs/src/performance.md) ||
+  { echo "test-docs: docs/src/performance.md's table differs from bench/py/report.py bench/results/current.tsv" >&2; exit 1; }
 pictures=$(ls "$gen" | wc -l)
 
 echo "== docs: mdBook"
