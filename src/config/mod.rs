@@ -17,7 +17,7 @@ mod options;
 mod proxy;
 pub(crate) mod relay;
 mod retry;
-mod rules;
+pub(crate) mod rules;
 mod tls;
 
 pub(crate) use options::CallOptions;

@@ -1,7 +1,7 @@
 //! The C ABI: every `tt_*` function in `include/taptalk.h`. `client.rs` holds the client's
 //! life cycle and `tt_call`; `operations.rs` the one export per operation, `request.rs` raw
 //! requests, `cursor.rs` the case cursor, `reply.rs` the reply getters, `log.rs` the log
-//! callback, `verifier.rs` the platform certificate verifier, `boundary.rs` the guard they
+//! callback, `verifier.rs` the platform certificate verifier, `webhook.rs` webhook parsing, `boundary.rs` the guard they
 //! all go through; `crate::envelope::codes` the `TT_ERR_*` constants.
 //!
 //! Rules held by every function here: no panic or unwind crosses the boundary (each body
@@ -17,6 +17,7 @@ mod operations;
 mod reply;
 mod request;
 mod verifier;
+mod webhook;
 
 use std::ffi::{c_char, CString};
 use std::sync::OnceLock;
@@ -25,6 +26,7 @@ use crate::operation::Operation;
 use boundary::free_c_string;
 pub use client::{tt_call, tt_client_free, tt_client_new, TtClient};
 pub use operations::{export, Export};
+pub use webhook::tt_webhook_parse;
 // The JNI layer (src/jni/) wraps these exports exactly as C callers see them.
 #[cfg(feature = "jni")]
 pub(crate) use cursor::{

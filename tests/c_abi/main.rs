@@ -9,3 +9,4 @@ mod cursor_request;
 mod getters;
 mod programs;
 mod verifier;
+mod webhook;

@@ -22,7 +22,7 @@ const LAYERS: &[&[&str]] = &[
         "panic",
         "secret",
     ],
-    &["operation"],
+    &["operation", "webhook"],
     &["config"],
     &["transport"],
     &["client"],
