@@ -595,6 +595,101 @@ char *tt_onetalk_request_user_auth_ticket(const TtClient *client,
 char *tt_onetalk_sync_user_contact(const TtClient *client,
                                    const char *request_json);
 
+// Custom chatbot: sends messages to the customer in a case
+// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+// "messages", header `Secret-Key`; the ids and secret come from the `chatbot` config section).
+//
+// `request_json`: `{"caseID": "...", "messages": [{"type": "text", "text": {"body": "Hi"}}]}`;
+// a message's `type` is text, document, image, video or whatsappba, with the object of that
+// name (`document{url, filename, caption}`, `image`/`video{url, caption}`, `whatsappba`
+// `{type: "interactive", interactive: {...}}` within WhatsApp's limits), and `customData`.
+// A send: never retried once it may have reached OneTalk.
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+// invalid", 400 "case id is required", ...).
+// Threading: safe to call concurrently on one client.
+//
+// # Safety
+// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+char *tt_chatbot_send_messages(const TtClient *client,
+                               const char *request_json);
+
+// Custom chatbot: hands the case over to an agent
+// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+// "handover_case").
+//
+// `request_json`: `{"caseID": "...", "handoverCase": {"topicID": 0, "agentEmail": "",
+// "chatbotHandoverSummary": ""}}` (all three optional; topicID 0 keeps the channel's topic).
+// Never retried once it may have reached OneTalk.
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+// invalid", 400 "case id is required", ...).
+// Threading: safe to call concurrently on one client.
+//
+// # Safety
+// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+char *tt_chatbot_handover_case(const TtClient *client,
+                               const char *request_json);
+
+// Custom chatbot: closes (resolves) the case
+// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+// "close_case").
+//
+// `request_json`: `{"caseID": "...", "closeCase": {"sendClosingMessage": false}}`.
+// Never retried once it may have reached OneTalk (it may send the closing message).
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+// invalid", 400 "case id is required", ...).
+// Threading: safe to call concurrently on one client.
+//
+// # Safety
+// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+char *tt_chatbot_close_case(const TtClient *client,
+                            const char *request_json);
+
+// Custom chatbot: changes the case's agent remark or junk flag
+// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+// "update_case").
+//
+// `request_json`: `{"caseID": "...", "updateCase": {"agentRemark": "...", "isJunk": true}}`
+// (only the fields given change; at least one). Safe to repeat.
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+// invalid", 400 "case id is required", ...).
+// Threading: safe to call concurrently on one client.
+//
+// # Safety
+// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+char *tt_chatbot_update_case(const TtClient *client,
+                             const char *request_json);
+
+// Custom chatbot: changes the case's contact details
+// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+// "update_contact").
+//
+// `request_json`: `{"caseID": "...", "updateContact": {"fullName", "alias", "companyName",
+// "jobTitle", "customFields": {"name": "value"}}}` (only the fields given change; at least
+// one; custom field values are strings). Safe to repeat.
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+// invalid", 400 "case id is required", ...).
+// Threading: safe to call concurrently on one client.
+//
+// # Safety
+// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+char *tt_chatbot_update_contact(const TtClient *client,
+                                const char *request_json);
+
 // Whether `reply` is a successful envelope: 1 when its `status` is 200 and its `error.code`
 // is empty (or absent), else 0. 0 as well for NULL, invalid UTF-8, or text that is not an
 // envelope (a JSON object with an integer `status` and an `error` object).

@@ -32,14 +32,16 @@ int main(int argc, char **argv) {
     }
     printf("taptalk %s\n", tt_version());
 
-    char config[1024];
+    char config[1536];
     snprintf(config, sizeof config,
              "{\"powertalk\": {\"base_url\": \"%s\", \"server_key_id\": \"sandbox-powertalk-key-id\","
              " \"server_key_secret\": \"sandbox-powertalk-key-secret\"},"
              " \"sendtalk\": {\"base_url\": \"%s\", \"api_key\": \"sandbox-sendtalk-api-key\"},"
              " \"onetalk\": {\"base_url\": \"%s\", \"api_key\": \"sandbox-onetalk-api-key\"},"
+             " \"chatbot\": {\"base_url\": \"%s\", \"organization_id\": 1, \"chatbot_id\": \"sandbox-chatbot\","
+             " \"secret_key\": \"sandbox-chatbot-secret\"},"
              " \"timeout_ms\": 10000, \"user_agent\": \"send_all.c/1.0\"}",
-             base_url, base_url, base_url);
+             base_url, base_url, base_url, base_url);
 
     char *error = NULL;
     TtClient *client = tt_client_new(config, &error);
@@ -88,7 +90,19 @@ int main(int argc, char **argv) {
     ok += call("onetalk_sync_user_contact", tt_onetalk_sync_user_contact, client,
                "{\"customerUserID\": \"customer-1\", \"fullName\": \"Budi\", \"phone\": \"6281212345678\"}");
 
+    /* A custom chatbot's actions on the case the WhatsApp send above opened. */
+    ok += call("chatbot_send_messages", tt_chatbot_send_messages, client,
+               "{\"caseID\": \"00C49D438C\", \"messages\": [{\"type\": \"text\", \"text\": {\"body\": \"Hello!\"}}]}");
+    ok += call("chatbot_handover_case", tt_chatbot_handover_case, client,
+               "{\"caseID\": \"00C49D438C\", \"handoverCase\": {\"topicID\": 0}}");
+    ok += call("chatbot_close_case", tt_chatbot_close_case, client,
+               "{\"caseID\": \"00C49D438C\", \"closeCase\": {\"sendClosingMessage\": false}}");
+    ok += call("chatbot_update_case", tt_chatbot_update_case, client,
+               "{\"caseID\": \"00C49D438C\", \"updateCase\": {\"agentRemark\": \"bot saw it\"}}");
+    ok += call("chatbot_update_contact", tt_chatbot_update_contact, client,
+               "{\"caseID\": \"00C49D438C\", \"updateContact\": {\"alias\": \"Budi\"}}");
+
     tt_client_free(client);
-    printf("%d of 15 operations answered status 200\n", ok);
+    printf("%d of 20 operations answered status 200\n", ok);
     return 0;
 }

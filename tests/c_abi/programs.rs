@@ -27,9 +27,16 @@ fn the_c_example_sends_through_every_operation_and_frees_everything() {
         .iter()
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
+    // The chatbot's URL carries the example's organisation and chatbot ids.
     let expected: Vec<String> = taptalk::Operation::ALL
         .iter()
-        .map(|op| format!("{} {}", op.method().as_str(), op.path()))
+        .map(|op| {
+            let path = op
+                .path()
+                .replace("{organizationID}", "1")
+                .replace("{chatbotID}", "sandbox-chatbot");
+            format!("{} {path}", op.method().as_str())
+        })
         .collect();
     assert_eq!(paths, expected);
     let ua = server.requests()[0]

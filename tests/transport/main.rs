@@ -6,6 +6,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod chatbot;
 mod config;
 mod failures;
 mod fuzz_regressions;
