@@ -9,13 +9,15 @@ from typing import Any, Callable, Dict, Mapping, Optional, Sequence
 
 from . import _native
 from ._base import JSONDict
+from ._chatbot import Chatbot
 from ._onetalk import OneTalk
 from ._powertalk import Contact, PowerTalk
 from ._raw import RawRequests
 from ._sendtalk import SendTalk
 from .errors import ClientClosedError, ConfigError, TapTalkError, error_from_envelope
 
-__all__ = ["Client", "PowerTalk", "SendTalk", "OneTalk", "Contact", "Envelope", "JSONDict"]
+__all__ = ["Client", "PowerTalk", "SendTalk", "OneTalk", "Chatbot", "Contact", "Envelope",
+           "JSONDict"]
 
 #: A whole reply: ``{"status": int, "error": {"code", "message", "field"}, "data": {...}}``.
 Envelope = Dict[str, Any]
@@ -31,6 +33,9 @@ class Client(RawRequests):
             https://sendtalk-api.taptalk.io).
         onetalk: ``{"api_key": "...", "base_url": "..."}`` (base_url defaults to
             https://onetalk-api.taptalk.io).
+        chatbot: a OneTalk custom chatbot's actions (``client.chatbot``):
+            ``{"organization_id": ..., "chatbot_id": "...", "secret_key": "..."}``, the parts
+            of the chatbot's OneTalk URL and its secret (base_url defaults to OneTalk's).
         timeout: whole-call limit in seconds (connect, send, wait, read); default 30.
         connect_timeout: connect limit in seconds (TCP and TLS); default 10.
         user_agent: added after ``taptalk/VERSION`` in the User-Agent header.
@@ -66,6 +71,7 @@ class Client(RawRequests):
         powertalk: Optional[Mapping[str, Any]] = None,
         sendtalk: Optional[Mapping[str, Any]] = None,
         onetalk: Optional[Mapping[str, Any]] = None,
+        chatbot: Optional[Mapping[str, Any]] = None,
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         user_agent: Optional[str] = None,
@@ -80,7 +86,7 @@ class Client(RawRequests):
         self._library = _native.library()
         config: JSONDict = {}
         for name, section in (("powertalk", powertalk), ("sendtalk", sendtalk),
-                              ("onetalk", onetalk)):
+                              ("onetalk", onetalk), ("chatbot", chatbot)):
             if section is not None:
                 config[name] = dict(section)
         if timeout is not None:
@@ -101,7 +107,7 @@ class Client(RawRequests):
             config["no_proxy"] = [no_proxy] if isinstance(no_proxy, str) else list(no_proxy)
         if proxy_from_env:
             config["proxy_from_env"] = True
-        self._configured = frozenset(k for k in ("powertalk", "sendtalk", "onetalk")
+        self._configured = frozenset(k for k in ("powertalk", "sendtalk", "onetalk", "chatbot")
                                      if k in config)
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
@@ -111,6 +117,7 @@ class Client(RawRequests):
         self.powertalk = PowerTalk(self)
         self.sendtalk = SendTalk(self)
         self.onetalk = OneTalk(self)
+        self.chatbot = Chatbot(self)
 
     def _create(self, config_json: bytes) -> int:
         error_out = ctypes.c_void_p()
@@ -243,6 +250,7 @@ class RetryingClient:
         self.powertalk = PowerTalk(self)  # type: ignore[arg-type]
         self.sendtalk = SendTalk(self)  # type: ignore[arg-type]
         self.onetalk = OneTalk(self)  # type: ignore[arg-type]
+        self.chatbot = Chatbot(self)  # type: ignore[arg-type]
 
     def call(self, operation: str, request: Mapping[str, Any], *,
              raw: bool = False) -> JSONDict:

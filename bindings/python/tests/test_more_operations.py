@@ -26,7 +26,7 @@ def last_body(sandbox, path):
 
 def test_every_operation_of_the_library_has_a_typed_method(client):
     table = client.operations
-    assert len(table) == 15
+    assert len(table) == 20
     for name, row in table.items():
         product, method_name = name.split("_", 1)
         assert row["product"] == product and row["export"] == "tt_" + name
