@@ -34,6 +34,8 @@ pub(crate) use cursor::{
     tt_case_cursor_state, TtCaseCursor,
 };
 #[cfg(feature = "jni")]
+pub(crate) use reply::tt_reply_get;
+#[cfg(feature = "jni")]
 pub(crate) use request::tt_request;
 
 /// The ABI version this header describes; compare with `tt_abi_version()` at run time to
