@@ -23,17 +23,70 @@
 //! This is the process-wide registry only, a leaf: the config layer asks whether a
 //! verifier is registered, and the transport asks it during the handshake.
 
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::fork::{self, ForkLock};
 
 /// A host's chain verifier: the server's certificates (DER, leaf first) and the name the
 /// client connects to (a DNS name or an IP address); `Ok(())` trusts the chain, `Err(reason)`
 /// does not, with a short reason for the error message (e.g. "unknown issuer").
 pub type ChainVerifier = dyn Fn(&[&[u8]], &str) -> Result<(), String> + Send + Sync;
 
-/// The registered verifier. Asking it holds the read lock, so replacing it (write lock)
-/// waits for verifications still running: once `set_chain_verifier` returns, the old one is
-/// never called again, and a C host may free its `user_data`.
-static VERIFIER: RwLock<Option<Arc<ChainVerifier>>> = RwLock::new(None);
+/// The registered verifier. The lock is held only to swap or clone it, never while the
+/// verifier runs (a host's verifier may need a lock of the host's own, e.g. Python's GIL,
+/// which a thread calling `fork()` can hold). Replacing it then waits for verifications still
+/// running with the old one (`Registered::calls`): once `set_chain_verifier` returns, the old
+/// one is never called again, and a C host may free its `user_data`.
+static VERIFIER: ForkLock<Option<Arc<Registered>>> = ForkLock::new(None);
+
+/// A registered verifier and the verifications running with it, counted per fork
+/// generation (high 32 bits: the generation, low: the count): in a forked child, the calls
+/// counted by the parent's other threads will never end, and are not waited for.
+struct Registered {
+    verifier: Arc<ChainVerifier>,
+    calls: AtomicU64,
+}
+
+impl Registered {
+    fn stamp() -> u64 {
+        (fork::generation() & 0xffff_ffff) << 32
+    }
+
+    fn enter(&self) {
+        let stamp = Registered::stamp();
+        let _ = self
+            .calls
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |calls| {
+                Some(if calls & !0xffff_ffff == stamp {
+                    calls + 1
+                } else {
+                    stamp | 1
+                })
+            });
+    }
+
+    fn leave(&self) {
+        let stamp = Registered::stamp();
+        let _ = self
+            .calls
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |calls| {
+                (calls & !0xffff_ffff == stamp && calls & 0xffff_ffff > 0).then(|| calls - 1)
+            });
+    }
+
+    /// Returns once no verification of this process runs with it.
+    fn wait_idle(&self) {
+        loop {
+            let calls = self.calls.load(Ordering::Acquire);
+            if calls & !0xffff_ffff != Registered::stamp() || calls & 0xffff_ffff == 0 {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
 
 /// The longest reason kept in an error message, in characters.
 pub const MAX_REASON_CHARS: usize = 200;
@@ -42,28 +95,39 @@ pub const MAX_REASON_CHARS: usize = 200;
 /// `"tls": {"verifier": "platform"}` ask, or removes it (`None`). Returns once no
 /// verification is running with the previous one.
 pub fn set_chain_verifier(verifier: Option<Arc<ChainVerifier>>) {
-    let mut slot = VERIFIER.write().unwrap_or_else(|e| e.into_inner());
-    *slot = verifier;
+    let registered = verifier.map(|verifier| {
+        Arc::new(Registered {
+            verifier,
+            calls: AtomicU64::new(0),
+        })
+    });
+    let previous = std::mem::replace(&mut *VERIFIER.lock(), registered);
+    if let Some(previous) = previous {
+        previous.wait_idle();
+    }
 }
 
 /// Whether a verifier is registered (checked when a client is created).
 pub(crate) fn is_registered() -> bool {
-    VERIFIER.read().unwrap_or_else(|e| e.into_inner()).is_some()
+    VERIFIER.lock().is_some()
 }
 
 /// Asks the registered verifier; a panic inside it, or no verifier, is a rejection.
 pub(crate) fn ask_host(chain: &[&[u8]], name: &str) -> Result<(), String> {
-    let slot = VERIFIER.read().unwrap_or_else(|e| e.into_inner());
-    let Some(verifier) = slot.as_ref() else {
+    let registered = VERIFIER.lock().clone();
+    let Some(registered) = registered else {
         return Err(
             "no platform verifier is registered: call tt_set_tls_verifier first (the Java and Swift bindings register theirs)"
                 .to_owned(),
         );
     };
-    crate::panic::guard(
-        || verifier(chain, name).map_err(|reason| sanitize(&reason)),
+    registered.enter();
+    let answer = crate::panic::guard(
+        || (registered.verifier)(chain, name).map_err(|reason| sanitize(&reason)),
         || Err("the platform verifier failed (panic); treated as not trusted".to_owned()),
-    )
+    );
+    registered.leave();
+    answer
 }
 
 /// A reason as it may appear in an error message: one line, no control characters, at most

@@ -14,6 +14,8 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
+use crate::text::quoted;
+
 /// What a key given twice in one object means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Duplicates {
@@ -96,18 +98,13 @@ impl<'de> Visitor<'de> for Plain {
             let value = map.next_value_seed(self)?;
             if members.insert(key.clone(), value).is_some() && self.0 == Duplicates::Refused {
                 return Err(A::Error::custom(format_args!(
-                    "the key {:?} appears twice in one object",
-                    short(&key)
+                    "the key {} appears twice in one object",
+                    quoted(&key)
                 )));
             }
         }
         Ok(Value::Object(members))
     }
-}
-
-/// A key as an error message may quote it: at most 64 characters.
-fn short(key: &str) -> String {
-    key.chars().take(64).collect()
 }
 
 #[cfg(test)]
@@ -144,7 +141,7 @@ mod tests {
         let text = r#"{"id": "a", "id": "b"}"#;
         assert_eq!(parse(text, Duplicates::LastWins).unwrap()["id"], "b");
         let refused = parse(text, Duplicates::Refused).unwrap_err().to_string();
-        assert!(refused.contains("\"id\" appears twice"), "{refused}");
+        assert!(refused.contains("'id' appears twice"), "{refused}");
         let nested = r#"{"a": [{"k": 1, "k": 2}]}"#;
         assert!(parse(nested, Duplicates::Refused).is_err());
     }

@@ -21,10 +21,12 @@
 // transport, the client, and the C and JNI boundaries.
 mod chain_verifier;
 mod envelope;
+mod fork;
 mod json;
 mod log;
 mod panic;
 mod secret;
+mod text;
 
 mod operation;
 mod webhook;
@@ -43,7 +45,8 @@ pub use chain_verifier::{set_chain_verifier, ChainVerifier};
 pub use client::{CaseCursor, Client};
 pub use config::{
     Config, ConfigError, ExtraHeader, ProductConfig, ProxySettings, RetryPolicy, TlsSettings,
-    DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, RESERVED_HEADERS,
+    DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_DNS_CACHE_MS, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT_MS, RESERVED_HEADERS,
 };
 pub use envelope::reply;
 pub use envelope::{Envelope, LocalCode, Sent};
@@ -51,7 +54,7 @@ pub use log::{level, mask_phone, set_logger, LogSink};
 pub use operation::{validate, InvalidField, Method, Operation, Product};
 pub use secret::Secret;
 #[doc(hidden)]
-pub use transport::{limit_set_count, write_count};
+pub use transport::{limit_set_count, lookup_count, write_count};
 pub use webhook::{
     parse_webhook, Callback as WebhookCallback, WebhookOptions,
     DEFAULT_MAX_BODY_BYTES as DEFAULT_WEBHOOK_MAX_BODY_BYTES,
@@ -63,7 +66,8 @@ pub use webhook::{
 #[doc(hidden)]
 pub mod c_abi {
     pub use crate::ffi::{
-        export, tt_call, tt_client_free, tt_client_new, tt_string_free, tt_webhook_parse, Export,
+        export, tt_call, tt_client_free, tt_client_new, tt_request, tt_string_free,
+        tt_webhook_parse, Export,
         TtClient,
     };
 }

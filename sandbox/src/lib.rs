@@ -12,25 +12,31 @@
 //! ```
 
 mod auth;
+mod body;
 pub mod cli;
 mod clock;
 mod config;
+mod conn;
 mod control;
 mod customers;
 mod directory;
 mod faults;
 mod http;
 mod ids;
+mod listen;
+mod log;
 mod onetalk;
 mod powertalk;
 mod reply;
+mod request;
 mod routes;
 mod sendtalk;
 mod server;
-mod socket;
+mod settings;
 mod state;
 mod tickets;
 pub mod tls;
+mod traffic;
 mod verification;
 
 pub use config::{

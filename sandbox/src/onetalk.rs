@@ -1,7 +1,8 @@
 //! OneTalk: WhatsApp sends that open or join a case, and the case list.
 
+use crate::ids::Ids;
 use crate::reply::Reply;
-use crate::state::Shared;
+use crate::settings::Paging;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -90,7 +91,7 @@ impl OneTalkStore {
     }
 
     /// The open case of this phone on this channel, or a new one.
-    fn case_for(&mut self, shared_ids: &mut crate::ids::Ids, request: &Value, now: u64) -> String {
+    fn case_for(&mut self, shared_ids: &mut Ids, request: &Value, now: u64) -> String {
         let phone = text(request, "phone");
         let channel_id = text(request, "channelID");
         let open = self
@@ -173,62 +174,22 @@ impl OneTalkStore {
     }
 }
 
-/// How `get_updated_list` pages: the two things the vendor leaves open, chosen by the
-/// `onetalk_since_reading` and `onetalk_page_edge` settings.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Paging {
-    /// `since_timestamp` means "updated at or after" instead of "strictly after".
-    pub at_or_after: bool,
-    /// A page stops at `limit` even inside a group sharing one `updatedTime`.
-    pub split_groups: bool,
-}
-
-impl Paging {
-    pub fn reading_name(self) -> &'static str {
-        if self.at_or_after {
-            "at_or_after"
-        } else {
-            "after"
-        }
-    }
-
-    pub fn edge_name(self) -> &'static str {
-        if self.split_groups {
-            "split_groups"
-        } else {
-            "keep_groups"
-        }
-    }
-
-    /// Applies one of the two settings; `Err` says what the value must be.
-    pub fn set(&mut self, key: &str, value: &Value) -> Result<(), &'static str> {
-        match (key, value.as_str()) {
-            ("onetalk_since_reading", Some("after")) => self.at_or_after = false,
-            ("onetalk_since_reading", Some("at_or_after")) => self.at_or_after = true,
-            ("onetalk_since_reading", _) => {
-                return Err("onetalk_since_reading must be \"after\" or \"at_or_after\"")
-            }
-            ("onetalk_page_edge", Some("keep_groups")) => self.split_groups = false,
-            ("onetalk_page_edge", Some("split_groups")) => self.split_groups = true,
-            _ => return Err("onetalk_page_edge must be \"keep_groups\" or \"split_groups\""),
-        }
-        Ok(())
-    }
-}
-
 fn text(v: &Value, key: &str) -> String {
     v[key].as_str().unwrap_or_default().to_string()
 }
 
 /// Both send operations: store the message, and with `withCase` attach it to
 /// a case.
-pub fn send(shared: &Shared, request: &Value, kind: &str) -> Reply {
-    let now = shared.clock.now_ms();
-    let mut guard = shared.lock();
-    let state = &mut *guard;
+pub fn send(
+    store: &mut OneTalkStore,
+    ids: &mut Ids,
+    request: &Value,
+    kind: &str,
+    now: u64,
+) -> Reply {
     let with_case = request["withCase"].as_bool().unwrap_or(false);
     let case_id = if with_case {
-        state.onetalk.case_for(&mut state.ids, request, now)
+        store.case_for(ids, request, now)
     } else {
         String::new()
     };
@@ -236,11 +197,11 @@ pub fn send(shared: &Shared, request: &Value, kind: &str) -> Reply {
     if !record.is_object() {
         record = json!({});
     }
-    record["sandboxMessageID"] = json!(state.ids.uuid());
+    record["sandboxMessageID"] = json!(ids.uuid());
     record["kind"] = json!(kind);
     record["caseID"] = json!(case_id);
     record["createdTime"] = json!(now);
-    state.onetalk.messages.push(record);
+    store.messages.push(record);
     Reply::ok(json!({
         "success": true,
         "message": "The message has been added to queue",
@@ -250,24 +211,19 @@ pub fn send(shared: &Shared, request: &Value, kind: &str) -> Reply {
 
 /// `get_updated_list`, whose parameters arrive as a query string already
 /// turned into a JSON object.
-pub fn get_updated_list(shared: &Shared, query: &Value) -> Reply {
+pub fn get_updated_list(store: &OneTalkStore, paging: Paging, query: &Value) -> Reply {
     let since = query["since_timestamp"]
         .as_i64()
         .or_else(|| query["since_timestamp"].as_u64().map(|_| i64::MAX))
         .unwrap_or(0);
     let limit = query["limit"].as_u64().unwrap_or(100).clamp(1, 100) as usize;
-    let state = shared.lock();
-    let store = &state.onetalk;
-    let (page, has_more) = store.updated_page(since, limit, state.settings.onetalk_paging);
+    let (page, has_more) = store.updated_page(since, limit, paging);
     let last = page.last().map(|c| c.updated_ms as i64).unwrap_or(since);
     let cases: Vec<Value> = page.iter().map(|c| store.case_json(c)).collect();
     Reply::ok(json!({ "cases": cases, "hasMore": has_more, "lastTimestamp": last }))
 }
 
-pub fn update_case(shared: &Shared, request: &Value) -> Reply {
-    let now = shared.clock.now_ms();
-    let mut state = shared.lock();
-    let store = &mut state.onetalk;
+pub fn update_case(store: &mut OneTalkStore, request: &Value, now: u64) -> Reply {
     let case_id = request["caseID"].as_str().unwrap_or_default();
     let Some(&index) = store.by_id.get(case_id) else {
         return Reply::api_error(404, "40401", "Case is not found", "");
@@ -289,7 +245,7 @@ mod tests {
 
     fn store_with(times: &[u64]) -> OneTalkStore {
         let mut store = OneTalkStore::default();
-        let mut ids = crate::ids::Ids::seeded();
+        let mut ids = Ids::seeded();
         for (n, &t) in times.iter().enumerate() {
             let request = json!({"phone": format!("62{n}"), "channelID": "c", "body": "hi"});
             store.case_for(&mut ids, &request, t);

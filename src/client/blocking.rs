@@ -23,6 +23,7 @@ use ureq::http::{HeaderName, HeaderValue};
 use super::attempts::{self, CallKind};
 use crate::config::{relay, Config, ProductConfig, RetryPolicy};
 use crate::envelope::{Envelope, LocalCode};
+use crate::fork::PerProcess;
 use crate::json::{self, Duplicates};
 use crate::log::{self, level};
 use crate::operation::{validate, Method, Operation, Product, Wire};
@@ -30,9 +31,13 @@ use crate::transport::{Transport, WireRequest};
 
 /// A thread-safe TapTalk client holding one pooled keep-alive HTTP agent. Share it (e.g. in
 /// an `Arc`) rather than making one per call.
+///
+/// Fork-safe: in a process forked from one that used it, the client makes a transport of
+/// its own (connection pool, resolver cache and threads) on its first call there, and never
+/// touches the parent's connections (see `crate::fork`).
 pub struct Client {
     config: Config,
-    transport: Transport,
+    transport: PerProcess<Transport>,
     powertalk: Option<Credentials>,
     sendtalk: Option<Credentials>,
     onetalk: Option<Credentials>,
@@ -130,7 +135,7 @@ impl Client {
             sendtalk: credentials(Product::SendTalk),
             onetalk: credentials(Product::OneTalk),
             chatbot: credentials(Product::Chatbot),
-            transport: Transport::new(&config),
+            transport: PerProcess::new(Transport::new(&config)),
             config,
         }
     }
@@ -211,14 +216,8 @@ impl Client {
         policy: &RetryPolicy,
         phone: Option<&str>,
     ) -> Envelope {
-        attempts::run(
-            &self.transport,
-            self.config.timeout,
-            kind,
-            wire,
-            policy,
-            phone,
-        )
+        let transport = self.transport.get(|| Transport::new(&self.config));
+        attempts::run(&transport, self.config.timeout, kind, wire, policy, phone)
     }
 
     fn credentials(&self, product: Product) -> Option<&Credentials> {

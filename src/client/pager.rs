@@ -41,6 +41,7 @@ use super::blocking::Client;
 use crate::envelope::{Envelope, LocalCode};
 use crate::json::{self, Duplicates};
 use crate::operation::Operation;
+use crate::text::quoted;
 
 /// The API's largest page.
 pub const MAX_PAGE: u32 = 100;
@@ -129,7 +130,11 @@ impl CaseCursor {
         };
         const KEYS: [&str; 4] = ["since_timestamp", "seen", "page_size", "reading"];
         if let Some(key) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
-            let message = format!("Unknown cursor option '{key}' (known: {})", KEYS.join(", "));
+            let message = format!(
+                "Unknown cursor option {} (known: {})",
+                quoted(key),
+                KEYS.join(", ")
+            );
             return invalid(key, &message);
         }
         let frontier = match map.get("since_timestamp").map(Value::as_i64) {

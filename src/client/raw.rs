@@ -26,6 +26,7 @@ use crate::envelope::{Envelope, LocalCode};
 use crate::json::{self, Duplicates};
 use crate::log::{self, level};
 use crate::operation::{Method, Product};
+use crate::text::quoted;
 
 /// Longer paths are refused: no TapTalk endpoint comes near it.
 const MAX_PATH_BYTES: usize = 2048;
@@ -59,6 +60,7 @@ impl Client {
             .and_then(|()| payload(method, json))
             .and_then(|(query, body)| {
                 let url = format!("{base_url}{path}{query}");
+                fits_in_a_url(&url, query.len())?;
                 same_origin(base_url, &url)?;
                 Ok((url, body))
             });
@@ -207,7 +209,10 @@ fn query_string(map: &Map<String, Value>) -> Result<String, Envelope> {
             Value::Array(_) | Value::Object(_) => {
                 return Err(refuse(
                     "query",
-                    format!("Query value '{key}' must be a string, number or boolean"),
+                    format!(
+                        "Query value {} must be a string, number or boolean",
+                        quoted(key)
+                    ),
                 ))
             }
         };
@@ -228,6 +233,24 @@ fn percent_encode(text: &str, out: &mut String) {
             out.push_str(&format!("%{b:02X}"));
         }
     }
+}
+
+/// The longest URL the HTTP layer can carry (the `http` crate's limit); servers often take
+/// far less (8 KB is common).
+const MAX_URL_BYTES: usize = 65_534;
+
+/// A query too long for a URL is refused naming its size, not as "an invalid URL".
+fn fits_in_a_url(url: &str, query_bytes: usize) -> Result<(), Envelope> {
+    if url.len() <= MAX_URL_BYTES {
+        return Ok(());
+    }
+    Err(refuse(
+        "query",
+        format!(
+            "The URL would be {} bytes (its query {query_bytes} bytes once percent-encoded); the longest this library can send is {MAX_URL_BYTES} bytes, and servers often accept far less: send large values in a POST body",
+            url.len()
+        ),
+    ))
 }
 
 /// Belt and braces: the URL built must still name the base URL's scheme and host.

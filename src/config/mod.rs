@@ -25,13 +25,16 @@ pub use proxy::ProxySettings;
 pub use relay::{ExtraHeader, RESERVED_HEADERS};
 pub use retry::RetryPolicy;
 pub use rules::ConfigError;
-use rules::{header_safe, is_loopback, positive, refuse_unknown, wrong_type, Parsed};
+use rules::{header_safe, is_loopback, number_at, positive, refuse_unknown, wrong_type, Parsed};
 pub use tls::TlsSettings;
 
 /// Defaults: on, and generous enough for a slow mobile network.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 /// Connecting should be quick; a long wait here means the host is unreachable.
 pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
+/// How long a host name's addresses are reused, as libcurl's default; 0 looks a name up for
+/// every new connection.
+pub const DEFAULT_DNS_CACHE_MS: u64 = 60_000;
 /// Replies are small envelopes; anything this big is a misconfigured base URL or an attack.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -67,6 +70,9 @@ pub struct Config {
     pub timeout: Duration,
     /// Limit on establishing the connection (TCP and TLS).
     pub connect_timeout: Duration,
+    /// How long a host name's resolved addresses are reused (`dns_cache_ms`; zero: not
+    /// cached). A pooled connection needs no lookup either way.
+    pub dns_cache: Duration,
     /// Added after `taptalk/VERSION` in the User-Agent header.
     pub user_agent: Option<String>,
     /// Replies larger than this are refused with code 91009.
@@ -86,13 +92,14 @@ impl Config {
     }
 
     fn from_map(map: &Map<String, Value>) -> Parsed<Config> {
-        const KEYS: [&str; 13] = [
+        const KEYS: [&str; 14] = [
             "powertalk",
             "sendtalk",
             "onetalk",
             "chatbot",
             "timeout_ms",
             "connect_timeout_ms",
+            "dns_cache_ms",
             "user_agent",
             "max_response_bytes",
             "retry",
@@ -118,6 +125,9 @@ impl Config {
                 "connect_timeout_ms",
                 DEFAULT_CONNECT_TIMEOUT_MS,
             )?),
+            dns_cache: Duration::from_millis(
+                number_at(map, "dns_cache_ms", 0, "dns_cache_ms")?.unwrap_or(DEFAULT_DNS_CACHE_MS),
+            ),
             user_agent,
             max_response_bytes: positive(map, "max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)?,
             retry: match map.get("retry") {
@@ -274,6 +284,11 @@ fn check_base_url(path: &str, url: &str) -> Parsed<String> {
             "must not contain user:password@; keys go in their own config keys",
         ));
     }
+    if !is_host_name_or_address(host) {
+        return Err(invalid(
+            "has a host that is neither a host name nor an IP address (expected e.g. https://host.example)",
+        ));
+    }
     if uri.query().is_some() || url.contains('#') {
         return Err(invalid("must not contain a query or fragment"));
     }
@@ -288,6 +303,31 @@ fn check_base_url(path: &str, url: &str) -> Parsed<String> {
         _ => return Err(invalid("must start with https://")),
     }
     Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// An IP address (IPv6 in brackets), or a DNS name: dot-separated labels of 1-63 letters,
+/// digits, '-' or '_' (not at a label's ends for '-'), 253 characters at most, one trailing
+/// dot allowed. Refuses what a URL parser lets through but no resolver can look up
+/// ("https://...", "https://.").
+fn is_host_name_or_address(host: &str) -> bool {
+    if host.starts_with('[') {
+        return host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok());
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 /// Plain http is allowed to loopback only; through a proxy elsewhere the key would cross

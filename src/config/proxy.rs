@@ -137,6 +137,11 @@ impl ProxySettings {
             .unwrap_or(true)
     }
 
+    /// The proxy's host and port.
+    pub(crate) fn authority(&self) -> (&str, u16) {
+        (self.proxy.host(), self.proxy.port())
+    }
+
     pub(crate) fn has_credentials(&self) -> bool {
         self.proxy.username().is_some() || self.proxy.password().is_some()
     }

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::envelope::{Envelope, LocalCode};
 use crate::json::{self, Duplicates};
+use crate::text::quoted;
 
 /// Why a configuration was refused: the key at fault and what to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,7 +67,8 @@ pub(crate) fn refuse_unknown(
             Err(ConfigError::new(
                 &path,
                 format!(
-                    "Unknown config key '{path}' (known keys here: {})",
+                    "Unknown config key {} (known keys here: {})",
+                    quoted(&path),
                     known.join(", ")
                 ),
             ))

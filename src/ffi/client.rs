@@ -8,6 +8,7 @@ use crate::client::Client;
 use crate::config::CallOptions;
 use crate::envelope::{Envelope, LocalCode};
 use crate::operation::Operation;
+use crate::text::quoted;
 
 /// An opaque TapTalk client. Create it with `tt_client_new`, share it freely between threads,
 /// and release it with `tt_client_free` once no call on it is running.
@@ -131,7 +132,11 @@ pub unsafe extern "C" fn tt_call(
                 let known: Vec<&str> = Operation::ALL.iter().map(|op| op.name()).collect();
                 Envelope::local(
                     LocalCode::InvalidArgument,
-                    format!("Unknown operation '{name}' (known: {})", known.join(", ")),
+                    format!(
+                        "Unknown operation {} (known: {})",
+                        quoted(name),
+                        known.join(", ")
+                    ),
                     "",
                 )
             })?;

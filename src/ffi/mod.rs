@@ -35,8 +35,7 @@ pub(crate) use cursor::{
 };
 #[cfg(feature = "jni")]
 pub(crate) use reply::tt_reply_get;
-#[cfg(feature = "jni")]
-pub(crate) use request::tt_request;
+pub use request::tt_request;
 
 /// The ABI version this header describes; compare with `tt_abi_version()` at run time to
 /// detect a mismatched library. Bumped on any change that breaks callers compiled against

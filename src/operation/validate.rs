@@ -8,6 +8,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::text::quoted;
+
 /// A field that failed validation: what the server would put in `error.field` and
 /// `error.message` of a `40002` reply.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,8 +84,8 @@ impl<'a> Fields<'a> {
             Some(unknown) => {
                 let path = format!("{}{}", self.prefix, unknown);
                 let message = match self.style {
-                    Style::Named => format!("Unknown field '{path}'"),
-                    Style::Numbered => format!("Param '{path}' is not a known parameter"),
+                    Style::Named => format!("Unknown field {}", quoted(&path)),
+                    Style::Numbered => format!("Param {} is not a known parameter", quoted(&path)),
                 };
                 Err(InvalidField {
                     field: path,

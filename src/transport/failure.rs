@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 use ureq::http::StatusCode;
 use ureq::{Error, Timeout};
 
+use super::resolve::ResolveFailure;
 use super::tls::HandshakeFailure;
 use crate::config::ProxySettings;
 use crate::envelope::{Envelope, LocalCode};
@@ -39,6 +40,20 @@ pub(crate) enum Delivery {
 }
 
 impl Attempt {
+    /// Nothing reached the server; `permanent`: and repeating cannot help.
+    fn not_sent(code: LocalCode, message: String, permanent: bool) -> Attempt {
+        Attempt {
+            envelope: Envelope::local(code, message, ""),
+            delivery: if permanent {
+                Delivery::Refused
+            } else {
+                Delivery::NotSent
+            },
+            http_status: None,
+            retry_after: None,
+        }
+    }
+
     pub(crate) fn answered(
         envelope: Envelope,
         status: u16,
@@ -154,6 +169,11 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
 }
 
 /// The attempt a transport error ends: its code, and how far the request got.
+///
+/// The rule, total: a failure before the first byte of the request was handed to the
+/// connection (resolving, connecting, the TLS handshake, the proxy's tunnel, or anything
+/// else that happened then) is "not sent", with its cause named, whatever kind of error it
+/// is; only a failure after that can leave the outcome unknown.
 pub(crate) fn failure(
     error: Error,
     phase: Phase,
@@ -161,31 +181,83 @@ pub(crate) fn failure(
     max_response_bytes: u64,
 ) -> Attempt {
     let error = unwrap_io(error);
-    if let Some(failure) = handshake_failure(&error) {
-        return Attempt {
-            envelope: Envelope::local(
-                LocalCode::Tls,
-                format!(
-                    "The TLS handshake with the server failed: {}; the request was not sent",
-                    failure.cause
-                ),
-                "",
-            ),
-            delivery: if failure.permanent {
-                Delivery::Refused
-            } else {
-                Delivery::NotSent
-            },
-            http_status: None,
-            retry_after: None,
-        };
+    match phase {
+        Phase::BeforeWrite => not_sent(error),
+        Phase::AwaitingReply | Phase::Body => {
+            after_write(error, phase, timeout, max_response_bytes)
+        }
     }
-    let (code, message) = match (error, phase) {
-        (Error::Timeout(Timeout::Connect | Timeout::Resolve), _) => (
+}
+
+/// A failure before any byte of the request left: never "may have been sent".
+fn not_sent(error: Error) -> Attempt {
+    if let Some(failure) = handshake_failure(&error) {
+        let message = format!(
+            "The TLS handshake with the server failed: {}; the request was not sent",
+            failure.cause
+        );
+        return Attempt::not_sent(LocalCode::Tls, message, failure.permanent);
+    }
+    if let Some(failure) = resolve_failure(&error) {
+        let message = format!(
+            "The server's host name could not be resolved ({}: {}); the request was not sent",
+            failure.host, failure.cause
+        );
+        return Attempt::not_sent(LocalCode::ConnectFailed, message, false);
+    }
+    let (code, message) = match &error {
+        Error::ConnectProxyFailed(reason) => return connect_refused(reason),
+        Error::Timeout(Timeout::Resolve) => (
+            LocalCode::ConnectFailed,
+            "The server's host name could not be resolved in time (connect_timeout_ms); the request was not sent".to_owned(),
+        ),
+        Error::Timeout(Timeout::Connect) => (
             LocalCode::ConnectFailed,
             "Could not connect to the server within connect_timeout_ms; the request was not sent"
                 .to_owned(),
         ),
+        Error::Timeout(_) => (
+            LocalCode::ConnectFailed,
+            "Could not connect to the server before the call's time ran out (timeout_ms); the request was not sent".to_owned(),
+        ),
+        Error::HostNotFound => (
+            LocalCode::ConnectFailed,
+            "The server's host name could not be resolved (no address); the request was not sent"
+                .to_owned(),
+        ),
+        Error::Tls(_) | Error::Rustls(_) | Error::Pem(_) => (
+            LocalCode::Tls,
+            "The TLS handshake with the server failed (certificate or protocol); the request was not sent".to_owned(),
+        ),
+        Error::Io(e) if e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) => (
+            LocalCode::Tls,
+            "The TLS handshake with the server failed (certificate or protocol); the request was not sent".to_owned(),
+        ),
+        Error::Io(e) => (
+            LocalCode::ConnectFailed,
+            format!(
+                "Could not connect to the server ({}); the request was not sent",
+                e.kind()
+            ),
+        ),
+        Error::ConnectionFailed => (
+            LocalCode::ConnectFailed,
+            "Could not connect to the server; the request was not sent".to_owned(),
+        ),
+        other => (
+            LocalCode::ConnectFailed,
+            format!(
+                "The connection to the server could not be set up ({}); the request was not sent",
+                kind_of(other)
+            ),
+        ),
+    };
+    Attempt::not_sent(code, message, false)
+}
+
+/// A failure once the request was (perhaps partly) written.
+fn after_write(error: Error, phase: Phase, timeout: Duration, max_response_bytes: u64) -> Attempt {
+    let (code, message) = match (error, phase) {
         (Error::Timeout(_), _) => (
             LocalCode::Timeout,
             format!(
@@ -193,28 +265,12 @@ pub(crate) fn failure(
                 timeout.as_millis()
             ),
         ),
-        (Error::HostNotFound, _) => (
-            LocalCode::ConnectFailed,
-            "The server's host name could not be resolved; the request was not sent".to_owned(),
-        ),
-        (Error::ConnectionFailed, _) => (
-            LocalCode::ConnectFailed,
-            "Could not connect to the server; the request was not sent".to_owned(),
-        ),
-        (Error::Tls(_) | Error::Rustls(_) | Error::Pem(_), _) => (
-            LocalCode::Tls,
-            "The TLS handshake with the server failed (certificate or protocol)".to_owned(),
-        ),
         (Error::BodyExceedsLimit(_), _) => (
             LocalCode::ReplyTooLarge,
             format!(
-                "The server's reply is larger than max_response_bytes ({} bytes) and was refused",
-                max_response_bytes
+                "The server's reply is larger than max_response_bytes ({max_response_bytes} bytes) and was refused"
             ),
         ),
-        (Error::ConnectProxyFailed(reason), _) => {
-            return connect_refused(&reason);
-        }
         (Error::TooManyRedirects | Error::RedirectFailed, _) => (
             LocalCode::Redirect,
             "The server answered a redirect, which is not followed".to_owned(),
@@ -224,21 +280,26 @@ pub(crate) fn failure(
             LocalCode::TruncatedReply,
             "The server's reply body was cut short or malformed".to_owned(),
         ),
-        (Error::Protocol(_), Phase::Exchange) => (
+        (Error::Protocol(_), _) => (
             LocalCode::InvalidReply,
             "The server's reply is not valid HTTP".to_owned(),
         ),
         (other, _) => (
             LocalCode::ConnectionLost,
-            format!("The exchange with the server failed: {}", kind_of(&other)),
+            format!(
+                "The exchange with the server failed ({}); the request may have reached the server",
+                kind_of(&other)
+            ),
         ),
     };
+    // Something came back (a redirect, garbage, too much), or it may have been processed
+    // and its reply lost: nothing in between once bytes were written.
     let delivery = match code {
-        LocalCode::ConnectFailed | LocalCode::Tls => Delivery::NotSent,
-        LocalCode::Timeout | LocalCode::ConnectionLost | LocalCode::TruncatedReply => {
-            Delivery::Unknown
-        }
-        _ => Delivery::Answered,
+        LocalCode::Redirect
+        | LocalCode::InvalidReply
+        | LocalCode::HttpStatus
+        | LocalCode::ReplyTooLarge => Delivery::Answered,
+        _ => Delivery::Unknown,
     };
     Attempt {
         envelope: Envelope::local(code, message, ""),
@@ -262,6 +323,14 @@ fn unwrap_io(error: Error) -> Error {
     }
 }
 
+/// The cause of a failed lookup, named by the resolver (`resolve.rs`).
+fn resolve_failure(error: &Error) -> Option<&ResolveFailure> {
+    match error {
+        Error::Io(e) => e.get_ref()?.downcast_ref::<ResolveFailure>(),
+        _ => None,
+    }
+}
+
 /// The cause of a failed handshake, named by `TlsConnector`.
 fn handshake_failure(error: &Error) -> Option<&HandshakeFailure> {
     match error {
@@ -271,27 +340,24 @@ fn handshake_failure(error: &Error) -> Option<&HandshakeFailure> {
 }
 
 /// Where an exchange was when it failed.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Phase {
-    /// Connecting, sending, or waiting for the status line and headers.
-    Exchange,
+    /// Not one byte of the request handed to a connection yet: resolving, connecting, the
+    /// TLS handshake, the proxy's tunnel.
+    BeforeWrite,
+    /// The request (or part of it) written; waiting for the status line and headers.
+    AwaitingReply,
     /// Reading the reply body.
     Body,
 }
 
+/// An I/O error once the request was written: a timeout, a reply cut short, or a broken
+/// connection (a reset, a close, a TLS record that failed), after which the server may have
+/// processed the request.
 fn io_failure(e: &io::Error, phase: Phase, timeout: Duration) -> (LocalCode, String) {
     use io::ErrorKind::*;
-    if e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
-        return (
-            LocalCode::Tls,
-            "The TLS handshake with the server failed (certificate or protocol)".to_owned(),
-        );
-    }
+    let tls = e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>());
     match (e.kind(), phase) {
-        (ConnectionRefused | AddrNotAvailable | NetworkUnreachable | HostUnreachable, _) => (
-            LocalCode::ConnectFailed,
-            format!("Could not connect to the server ({}); the request was not sent", e.kind()),
-        ),
         (TimedOut | WouldBlock, _) => (
             LocalCode::Timeout,
             format!("No complete reply within timeout_ms ({} ms)", timeout.as_millis()),
@@ -300,11 +366,11 @@ fn io_failure(e: &io::Error, phase: Phase, timeout: Duration) -> (LocalCode, Str
             LocalCode::TruncatedReply,
             "The server's reply body ended before its announced length".to_owned(),
         ),
-        (_, _) => (
+        (kind, _) => (
             LocalCode::ConnectionLost,
             format!(
                 "The connection broke before a complete reply ({}); the request may have reached the server",
-                e.kind()
+                if tls { "TLS error".to_owned() } else { kind.to_string() }
             ),
         ),
     }
@@ -408,6 +474,66 @@ pub(crate) fn refusal(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn judge(error: Error, phase: Phase) -> (String, Delivery) {
+        let attempt = failure(error, phase, Duration::from_secs(1), 100);
+        (attempt.envelope.code().to_owned(), attempt.delivery)
+    }
+
+    #[test]
+    fn every_error_before_the_write_is_not_sent_whatever_its_kind() {
+        let odd = || Error::Io(io::Error::other("something no one foresaw"));
+        let named = Error::Io(io::Error::new(
+            io::ErrorKind::NotFound,
+            ResolveFailure {
+                host: "nonexistent.invalid".into(),
+                cause: "Name or service not known".into(),
+            },
+        ));
+        for error in [
+            odd(),
+            named,
+            Error::HostNotFound,
+            Error::BadUri("x".into()),
+            Error::Timeout(Timeout::Global),
+            Error::Timeout(Timeout::Resolve),
+            Error::ConnectionFailed,
+            Error::TooManyRedirects,
+            Error::InvalidProxyUrl,
+        ] {
+            let shown = format!("{error:?}");
+            assert_eq!(
+                judge(error, Phase::BeforeWrite),
+                ("91002".into(), Delivery::NotSent),
+                "{shown}"
+            );
+        }
+        // The same unknown error once bytes were written: the outcome is unknown.
+        assert_eq!(
+            judge(odd(), Phase::AwaitingReply),
+            ("91003".into(), Delivery::Unknown)
+        );
+        assert_eq!(
+            judge(Error::Timeout(Timeout::Global), Phase::AwaitingReply),
+            ("91001".into(), Delivery::Unknown)
+        );
+    }
+
+    #[test]
+    fn a_lookup_failure_names_the_host_and_its_cause() {
+        let error = Error::Io(io::Error::new(
+            io::ErrorKind::NotFound,
+            ResolveFailure {
+                host: "api.example".into(),
+                cause: "Temporary failure in name resolution".into(),
+            },
+        ));
+        let attempt = failure(error, Phase::BeforeWrite, Duration::from_secs(1), 100);
+        assert_eq!(
+            attempt.envelope.message(),
+            "The server's host name could not be resolved (api.example: Temporary failure in name resolution); the request was not sent"
+        );
+    }
 
     #[test]
     fn retry_after_accepts_seconds_and_http_dates() {

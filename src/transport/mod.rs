@@ -21,7 +21,9 @@ mod wire;
 use failure::{failure, parse_retry_after, Phase};
 pub(crate) use failure::{Attempt, Delivery};
 use proxy::ForwardProxyConnector;
-use resolve::LiteralFirstResolver;
+#[doc(hidden)]
+pub use resolve::lookup_count;
+use resolve::{CachingResolver, Hosts};
 #[doc(hidden)]
 pub use socket::limit_set_count;
 use socket::SocketConnector;
@@ -86,13 +88,14 @@ impl Transport {
             .build();
         // ureq's default chain with a forward-proxy step first, this library's own TCP
         // socket (socket.rs) and TLS step (tls.rs), and one write per request (wire.rs).
+        let hosts = Hosts::new(config.dns_cache);
         let connector =
-            ().chain(ForwardProxyConnector)
+            ().chain(ForwardProxyConnector::new(hosts.clone()))
                 .chain(ConnectProxyConnector::default())
-                .chain(SocketConnector)
+                .chain(SocketConnector::new(hosts.clone()))
                 .chain(TlsConnector::new(&config.tls))
-                .chain(CoalesceConnector);
-        let agent = Agent::with_parts(agent_config, connector, LiteralFirstResolver::default());
+                .chain(CoalesceConnector::new(config.proxy.as_ref()));
+        let agent = Agent::with_parts(agent_config, connector, CachingResolver(hosts));
         Transport {
             agent,
             body_limit: config.max_response_bytes.saturating_add(1),
@@ -106,6 +109,7 @@ impl Transport {
     /// unchanged or a local one.
     pub fn exchange(&self, request: &WireRequest, timeout: Duration) -> Attempt {
         let shortened = (timeout < self.timeout).then_some(timeout);
+        let writes_before = wire::writes_started();
         let response = match request.method {
             Method::Post => with_common_headers(self.agent.post(&request.url), request, shortened)
                 .send(request.body.as_deref().unwrap_or_default()),
@@ -123,7 +127,14 @@ impl Transport {
                 self.read_reply(response, timeout, request.replies)
             }
             Err(e) => {
-                let mut attempt = failure(e, Phase::Exchange, timeout, self.max_response_bytes);
+                // Every call runs on its caller's thread, so the thread's count of request
+                // writes tells whether this attempt handed its request to a connection.
+                let phase = if wire::writes_started() == writes_before {
+                    Phase::BeforeWrite
+                } else {
+                    Phase::AwaitingReply
+                };
+                let mut attempt = failure(e, phase, timeout, self.max_response_bytes);
                 if let Some(proxy) = proxy {
                     failure::blame(proxy, &mut attempt);
                 }

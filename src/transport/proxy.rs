@@ -11,6 +11,9 @@ use base64::Engine as _;
 use ureq::unversioned::transport::{ConnectionDetails, Connector, Either, Transport};
 use ureq::Error;
 
+use std::sync::Arc;
+
+use super::resolve::Hosts;
 use super::socket::SocketConnector;
 
 /// Whether `details` is a plain-http request that goes through the proxy as a forward
@@ -48,8 +51,18 @@ pub(crate) struct Forward {
 
 /// Opens the TCP connection to the proxy for a plain-http request; ureq's own CONNECT
 /// connector (next in the chain) then sees a connection already made and steps aside.
-#[derive(Debug, Default)]
-pub(crate) struct ForwardProxyConnector;
+#[derive(Debug)]
+pub(crate) struct ForwardProxyConnector {
+    socket: SocketConnector,
+}
+
+impl ForwardProxyConnector {
+    pub(crate) fn new(hosts: Arc<Hosts>) -> ForwardProxyConnector {
+        ForwardProxyConnector {
+            socket: SocketConnector::new(hosts),
+        }
+    }
+}
 
 impl Connector<()> for ForwardProxyConnector {
     type Out = Either<(), Box<dyn Transport>>;
@@ -78,7 +91,7 @@ impl Connector<()> for ForwardProxyConnector {
             run_connector: details.run_connector.clone(),
             register_shutdown: details.register_shutdown.clone(),
         };
-        let transport = Connector::<()>::connect(&SocketConnector, &proxy_details, None)?;
+        let transport = Connector::<()>::connect(&self.socket, &proxy_details, None)?;
         Ok(transport.map(|t| Either::B(t.boxed())))
     }
 }

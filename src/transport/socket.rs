@@ -18,7 +18,7 @@
 
 use std::fmt;
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -28,9 +28,20 @@ use ureq::unversioned::transport::{
 };
 use ureq::{Error, Timeout};
 
+use super::resolve::Hosts;
+
 /// Opens the TCP connection for a request, unless an earlier connector (a proxy's) did.
-#[derive(Debug, Default)]
-pub(crate) struct SocketConnector;
+#[derive(Debug)]
+pub(crate) struct SocketConnector {
+    /// The client's resolver, asked afresh when no cached address takes a connection.
+    hosts: Arc<Hosts>,
+}
+
+impl SocketConnector {
+    pub(crate) fn new(hosts: Arc<Hosts>) -> SocketConnector {
+        SocketConnector { hosts }
+    }
+}
 
 impl<In: Transport> Connector<In> for SocketConnector {
     type Out = Either<In, Socket>;
@@ -43,7 +54,11 @@ impl<In: Transport> Connector<In> for SocketConnector {
         if chained.is_some() {
             return Ok(chained.map(Either::A));
         }
-        let stream = connect_any(&details.addrs, details.timeout)?;
+        let started = Instant::now();
+        let stream = match connect_any(&details.addrs, details.timeout) {
+            Ok(stream) => stream,
+            Err(e) => self.connect_afresh(details, started, e)?,
+        };
         if details.config.no_delay() {
             stream.set_nodelay(true)?;
         }
@@ -61,6 +76,51 @@ impl<In: Transport> Connector<In> for SocketConnector {
         let handle = Arc::downgrade(&socket.stream) as Weak<dyn ShutdownHandle>;
         (details.register_shutdown)(handle)?;
         Ok(Some(Either::B(socket)))
+    }
+}
+
+impl SocketConnector {
+    /// After every address (perhaps cached, perhaps stale) refused or was unreachable: the
+    /// name's addresses looked up again, and those not tried yet tried in the time left.
+    /// IP literals, and a connect that ran out of time, end with the first error.
+    fn connect_afresh(
+        &self,
+        details: &ConnectionDetails,
+        started: Instant,
+        error: Error,
+    ) -> Result<TcpStream, Error> {
+        let refused = matches!(&error, Error::Io(e) if concerns_this_address(e));
+        let host = details.uri.host().unwrap_or_default();
+        let literal = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok();
+        let port = details.addrs.first().map(SocketAddr::port);
+        let (true, false, Some(port)) = (refused, literal, port) else {
+            return Err(error);
+        };
+        let left = details
+            .timeout
+            .not_zero()
+            .map(|total| total.saturating_sub(started.elapsed()));
+        if left.is_some_and(|left| left.is_zero()) {
+            return Err(error);
+        }
+        let fresh = self.hosts.resolve(host, port, left, true)?;
+        let untried: Vec<SocketAddr> = fresh
+            .iter()
+            .filter(|addr| !details.addrs.contains(addr))
+            .copied()
+            .collect();
+        if untried.is_empty() {
+            return Err(error);
+        }
+        let mut timeout = details.timeout;
+        if let Some(left) = left {
+            timeout.after = left.into();
+        }
+        connect_any(&untried, timeout)
     }
 }
 

@@ -23,13 +23,42 @@ use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTi
 use ureq::Error;
 
 use super::proxy::{forwarding, Forward};
+use crate::config::ProxySettings;
 
 /// Pending bytes beyond this are written at once rather than held.
 const FLUSH_AT: usize = 64 * 1024;
 
 /// Wraps every connection the chain made in a [`Coalesce`].
 #[derive(Debug, Default)]
-pub(crate) struct CoalesceConnector;
+pub(crate) struct CoalesceConnector {
+    /// The CONNECT proxy's host and port: the chain that reaches it (run by ureq's CONNECT
+    /// step) carries the tunnel's CONNECT and TLS handshake, never request bytes of its own.
+    connect_proxy: Option<(String, u16)>,
+}
+
+impl CoalesceConnector {
+    pub(crate) fn new(proxy: Option<&ProxySettings>) -> CoalesceConnector {
+        CoalesceConnector {
+            connect_proxy: proxy.map(|p| {
+                let (host, port) = p.authority();
+                (host.to_ascii_lowercase(), port)
+            }),
+        }
+    }
+
+    /// Whether `details` is the connection to the CONNECT proxy under a tunnel.
+    fn is_tunnel_carrier(&self, details: &ConnectionDetails) -> bool {
+        let Some((host, port)) = &self.connect_proxy else {
+            return false;
+        };
+        details.config.proxy().is_none()
+            && details.uri.port_u16() == Some(*port)
+            && details
+                .uri
+                .host()
+                .is_some_and(|h| h.eq_ignore_ascii_case(host))
+    }
+}
 
 impl<In: Transport> Connector<In> for CoalesceConnector {
     type Out = Coalesce<In>;
@@ -39,12 +68,14 @@ impl<In: Transport> Connector<In> for CoalesceConnector {
         details: &ConnectionDetails,
         chained: Option<In>,
     ) -> Result<Option<Self::Out>, Error> {
+        let carries_requests = !self.is_tunnel_carrier(details);
         Ok(chained.map(|inner| Coalesce {
             inner,
             pending: Vec::new(),
             at_request_start: true,
             forward: forwarding(details),
             replied: false,
+            carries_requests,
         }))
     }
 }
@@ -59,6 +90,8 @@ pub(crate) struct Coalesce<T> {
     forward: Option<Forward>,
     /// A reply was read and the connection has not been probed since.
     replied: bool,
+    /// False for a CONNECT tunnel's connection to the proxy (see `CoalesceConnector`).
+    carries_requests: bool,
 }
 
 impl<T> fmt::Debug for Coalesce<T> {
@@ -71,13 +104,20 @@ impl<T> fmt::Debug for Coalesce<T> {
 
 impl<T: Transport> Coalesce<T> {
     fn flush(&mut self, timeout: NextTimeout) -> Result<(), Error> {
+        if self.carries_requests && !self.pending.is_empty() {
+            // From here on the request may reach the server: counted before the first byte
+            // is handed to the socket, so a write that fails half-way counts too.
+            WRITES_STARTED.with(|w| w.set(w.get() + 1));
+        }
         let mut sent = 0;
         while sent < self.pending.len() {
             let output = self.inner.buffers().output();
             let n = output.len().min(self.pending.len() - sent);
             output[..n].copy_from_slice(&self.pending[sent..sent + n]);
             self.inner.transmit_output(n, timeout)?;
-            WRITES.with(|w| w.set(w.get() + 1));
+            if self.carries_requests {
+                WRITES.with(|w| w.set(w.get() + 1));
+            }
             sent += n;
         }
         self.pending.clear();
@@ -112,15 +152,23 @@ impl<T: Transport> Coalesce<T> {
 }
 
 thread_local! {
-    /// Inner writes made on this thread, for tests that count them (`write_count`).
+    /// Request writes made on this thread, for tests that count them (`write_count`).
     static WRITES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// Request writes begun on this thread (`writes_started`).
+    static WRITES_STARTED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
-/// How many writes reached the connections made on this thread so far (every call runs on
-/// its caller's thread, so a test can take the difference around one call).
+/// How many request writes reached the connections made on this thread so far (every call
+/// runs on its caller's thread, so a test can take the difference around one call).
 #[doc(hidden)]
 pub fn write_count() -> u64 {
     WRITES.with(|w| w.get())
+}
+
+/// How many request writes this thread has begun: unchanged across an attempt means not one
+/// byte of its request was handed to a connection (what "not sent" rests on, `failure.rs`).
+pub(crate) fn writes_started() -> u64 {
+    WRITES_STARTED.with(|w| w.get())
 }
 
 impl<T: Transport> Transport for Coalesce<T> {

@@ -6,7 +6,9 @@
 mod support;
 
 mod cursor_request;
+mod fork;
 mod getters;
 mod programs;
+mod resolution;
 mod verifier;
 mod webhook;

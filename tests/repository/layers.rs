@@ -17,10 +17,12 @@ const LAYERS: &[&[&str]] = &[
     &[
         "chain_verifier",
         "envelope",
+        "fork",
         "json",
         "log",
         "panic",
         "secret",
+        "text",
     ],
     &["operation", "webhook"],
     &["config"],

@@ -220,7 +220,7 @@ fn unknown_paths_garbage_and_half_requests_do_not_hurt() {
         (404, Some("40400"))
     );
 
-    // Not HTTP at all: tiny_http answers a bare 400 and closes.
+    // Not HTTP at all: the server answers a bare 400 and closes.
     let mut garbage = connect(&sb);
     let answer = exchange(&mut garbage, b"\x16\x03\x01 hello there\r\n\r\n").unwrap();
     assert_eq!(answer.status, 400);
@@ -240,8 +240,8 @@ fn unknown_paths_garbage_and_half_requests_do_not_hurt() {
     cut.write_all(raw.as_bytes()).unwrap();
     drop(cut);
 
-    // `Connection: upgrade` makes tiny_http hand over the raw stream; the
-    // body is still read by its length, not until the client leaves.
+    // `Connection: upgrade` must not hand the raw stream over to anyone: the body is
+    // still read by its length, not until the client leaves.
     let mut upgrade = connect(&sb);
     let body = send_body();
     let raw = format!(
@@ -323,8 +323,9 @@ fn eight_clients_times_500_requests_lose_nothing() {
     );
 }
 
-/// Regression: tiny_http's pool queued a burst of new keep-alive connections behind busy
-/// ones, so some of 8 clients starting together waited seconds for their first answer.
+/// Regression (from the sandbox's tiny_http days, when a pool of threads queued a burst of
+/// new keep-alive connections behind busy ones): 8 clients starting together each get
+/// their first answer at once.
 #[test]
 fn a_burst_of_new_clients_is_served_at_once() {
     let sb = start();

@@ -27,7 +27,19 @@ fn defaults_are_the_documented_hosts_and_timeouts() {
     assert!(config.powertalk.is_none());
     assert_eq!(config.timeout.as_millis(), 30_000);
     assert_eq!(config.connect_timeout.as_millis(), 10_000);
+    assert_eq!(config.dns_cache.as_millis(), 60_000);
     assert_eq!(config.max_response_bytes, 16 * 1024 * 1024);
+    let uncached = Config::from_json(r#"{"dns_cache_ms": 0}"#).unwrap();
+    assert!(uncached.dns_cache.is_zero());
+    for host in [
+        "https://x.example.",
+        "https://[::1]:8443",
+        "https://10.0.0.1",
+        "https://a_b.example",
+    ] {
+        let config = format!(r#"{{"sendtalk": {{"api_key": "a", "base_url": "{host}"}}}}"#);
+        assert!(Config::from_json(&config).is_ok(), "{host}");
+    }
     assert_eq!(config.user_agent, None);
     // An empty config is valid: every call then answers 40001.
     assert!(Config::from_json("{}").is_ok());
@@ -36,7 +48,7 @@ fn defaults_are_the_documented_hosts_and_timeouts() {
 #[test]
 fn every_bad_setting_is_refused_naming_its_key() {
     let cases = [
-        (json!({"sendtalk": {"api_key": "a"}, "timeout": 5}), "timeout", "Unknown config key 'timeout' (known keys here: powertalk, sendtalk, onetalk, timeout_ms, connect_timeout_ms, user_agent, max_response_bytes, retry, tls, proxy, no_proxy, proxy_from_env)"),
+        (json!({"sendtalk": {"api_key": "a"}, "timeout": 5}), "timeout", "Unknown config key 'timeout' (known keys here: powertalk, sendtalk, onetalk, timeout_ms, connect_timeout_ms, dns_cache_ms, user_agent, max_response_bytes, retry, tls, proxy, no_proxy, proxy_from_env)"),
         (json!({"sendtalk": {"api_key": "a", "apikey": "b"}}), "sendtalk.apikey", "Unknown config key 'sendtalk.apikey' (known keys here: base_url, api_key, headers)"),
         (json!({"sendtalk": "key"}), "sendtalk", "sendtalk must be an object"),
         (json!({"sendtalk": {}}), "sendtalk.api_key", "sendtalk.api_key is required (the sendtalk section is present)"),
@@ -66,6 +78,13 @@ fn every_bad_setting_is_refused_naming_its_key() {
         (json!({"timeout_ms": "30000"}), "timeout_ms", "timeout_ms must be a positive whole number"),
         (json!({"connect_timeout_ms": 0}), "connect_timeout_ms", "connect_timeout_ms must be a positive whole number"),
         (json!({"max_response_bytes": 0}), "max_response_bytes", "max_response_bytes must be a positive whole number"),
+        (json!({"dns_cache_ms": -1}), "dns_cache_ms", "dns_cache_ms must be a whole number of at least 0"),
+        (json!({"dns_cache_ms": "60000"}), "dns_cache_ms", "dns_cache_ms must be a whole number of at least 0"),
+        (json!({"sendtalk": {"api_key": "a", "base_url": "https://..."}}), "sendtalk.base_url", "sendtalk.base_url has a host that is neither a host name nor an IP address (expected e.g. https://host.example)"),
+        (json!({"sendtalk": {"api_key": "a", "base_url": "https://."}}), "sendtalk.base_url", "sendtalk.base_url has a host that is neither a host name nor an IP address (expected e.g. https://host.example)"),
+        (json!({"sendtalk": {"api_key": "a", "base_url": "https://a..b"}}), "sendtalk.base_url", "sendtalk.base_url has a host that is neither a host name nor an IP address (expected e.g. https://host.example)"),
+        (json!({"sendtalk": {"api_key": "a", "base_url": "https://-x.example"}}), "sendtalk.base_url", "sendtalk.base_url has a host that is neither a host name nor an IP address (expected e.g. https://host.example)"),
+        (json!({"sendtalk": {"api_key": "a", "base_url": "https://x!.example"}}), "sendtalk.base_url", "sendtalk.base_url has a host that is neither a host name nor an IP address (expected e.g. https://host.example)"),
     ];
     for (config, key, message) in cases {
         assert_eq!(

@@ -11,6 +11,7 @@ mod config;
 mod failures;
 mod fuzz_regressions;
 mod more_operations;
+mod not_sent;
 mod one_write;
 mod proxy;
 mod raw_request;

@@ -195,6 +195,121 @@ fn refused_requests_never_reach_the_server() {
     assert!(server.requests().is_empty(), "{:?}", server.requests());
 }
 
+/// Issue 23, item 5: a query too long for a URL names its size instead of "not a valid URL".
+#[test]
+fn a_query_too_long_for_a_url_is_refused_naming_its_size() {
+    let server = MockServer::answering(json!({}));
+    let client = client(&server.url());
+    let value = "v".repeat(70_000);
+    let reply = client.request(
+        Product::OneTalk,
+        Method::Get,
+        "/api",
+        Some(&json!({ "q": value }).to_string()),
+        None,
+    );
+    assert_eq!((reply.code(), reply.field()), ("40002", "query"), "{reply}");
+    assert!(
+        reply.message().starts_with("The URL would be ")
+            && reply
+                .message()
+                .contains("the longest this library can send is 65534 bytes"),
+        "{}",
+        reply.message()
+    );
+    // A long query that fits is sent as it is.
+    let fits = "v".repeat(60_000);
+    let reply = client.request(
+        Product::OneTalk,
+        Method::Get,
+        "/api",
+        Some(&json!({ "q": fits }).to_string()),
+        None,
+    );
+    assert!(reply.is_success(), "{}", reply.message());
+    assert_eq!(server.single_request().query.unwrap().len(), 60_002);
+}
+
+/// Issue 23, item 4: a refused product, method, operation or key is quoted short and
+/// escaped, whatever its size or content.
+#[test]
+fn hostile_values_are_quoted_short_and_escaped_in_messages() {
+    use std::ffi::{CStr, CString};
+    use taptalk::c_abi::{tt_call, tt_client_free, tt_client_new, tt_request, tt_string_free};
+    let config = CString::new(support::config_for("http://127.0.0.1:9")).unwrap();
+    // SAFETY: valid strings; the client is freed below.
+    let client = unsafe { tt_client_new(config.as_ptr(), std::ptr::null_mut()) };
+    assert!(!client.is_null());
+    let huge = "p".repeat(1 << 20);
+    let crlf = "GET\r\nX-Evil: 1";
+    let reply = |raw: *mut std::ffi::c_char| {
+        // SAFETY: the library returns a string that only tt_string_free frees.
+        let text = unsafe { CStr::from_ptr(raw) }.to_str().unwrap().to_owned();
+        unsafe { tt_string_free(raw) };
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
+    let c = |s: &str| CString::new(s).unwrap();
+    let (path, product, method) = (c("/api"), c(&huge), c(crlf));
+    let cases = [
+        // SAFETY (all three): valid strings and a live client.
+        reply(unsafe {
+            tt_request(
+                client,
+                product.as_ptr(),
+                c("GET").as_ptr(),
+                path.as_ptr(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        }),
+        reply(unsafe {
+            tt_request(
+                client,
+                c("sendtalk").as_ptr(),
+                method.as_ptr(),
+                path.as_ptr(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        }),
+        reply(unsafe { tt_call(client, product.as_ptr(), c("{}").as_ptr(), std::ptr::null()) }),
+    ];
+    for reply in &cases {
+        let message = reply["error"]["message"].as_str().unwrap();
+        assert!(
+            message.len() < 1_000,
+            "{} bytes: {}",
+            message.len(),
+            &message[..200]
+        );
+        assert!(
+            !message.contains('\r') && !message.contains('\n'),
+            "{message}"
+        );
+    }
+    assert!(
+        cases[0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!(
+                "Unknown product '{}'... (1048576 characters)",
+                "p".repeat(40)
+            )),
+        "{}",
+        cases[0]
+    );
+    assert_eq!(
+        cases[1]["error"]["message"],
+        "Unknown method 'GET\\r\\nX-Evil: 1' (use GET or POST)"
+    );
+    // A megabyte of unknown config key: the message quotes 40 characters of it.
+    let key = "k".repeat(1 << 20);
+    let err = taptalk::Config::from_json(&json!({ key.clone(): 1 }).to_string()).unwrap_err();
+    assert!(err.message.len() < 600, "{}", err.message.len());
+    // SAFETY: the client came from tt_client_new and no call is running.
+    unsafe { tt_client_free(client) };
+}
+
 #[test]
 fn a_get_is_retried_like_a_read() {
     let server = scripted(|n| match n {
