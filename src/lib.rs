@@ -67,8 +67,7 @@ pub use webhook::{
 pub mod c_abi {
     pub use crate::ffi::{
         export, tt_call, tt_client_free, tt_client_new, tt_request, tt_string_free,
-        tt_webhook_parse, Export,
-        TtClient,
+        tt_webhook_parse, Export, TtClient,
     };
 }
 

@@ -12,3 +12,4 @@ mod powertalk_faults;
 mod sandbox_http;
 mod sendtalk_onetalk;
 mod soak;
+mod webhooks;
