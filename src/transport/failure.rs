@@ -14,6 +14,7 @@ use super::tls::HandshakeFailure;
 use crate::config::ProxySettings;
 use crate::envelope::{Envelope, LocalCode};
 use crate::operation::Replies;
+use crate::text::quoted;
 
 /// What one attempt produced, and whether the request may have reached the server.
 pub(crate) struct Attempt {
@@ -126,23 +127,23 @@ pub(crate) fn reply(
 
 /// The chatbot URL's plain-text answer as an envelope: `ok` with a 2xx is success (`data`
 /// `{"success": true, "message": "ok"}`, the shape of OneTalk's other replies); a reason with
-/// an HTTP error status is 93010 with that status and the reason quoted (one line, at most
-/// 200 characters). JSON or HTML is not plain text: it is judged like any reply.
+/// an HTTP error status is 93010 with that status and the reason quoted as every message
+/// quotes outside text (`text::quoted`). JSON or HTML is not plain text: it is judged like
+/// any reply.
 fn plain_text(status: u16, body: &[u8]) -> Option<Envelope> {
     let text = std::str::from_utf8(body).ok()?.trim();
     if text.starts_with(['{', '[', '<']) {
         return None;
     }
-    let text: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
     if (200..300).contains(&status) {
         return Some(Envelope::success(
             serde_json::json!({"success": true, "message": text}),
         ));
     }
     let reason = if text.is_empty() {
-        "no reason given"
+        "no reason given".to_owned()
     } else {
-        &text
+        quoted(text)
     };
     Some(Envelope::with_status(
         i64::from(status),

@@ -188,10 +188,9 @@ fn read_body(body: &[u8]) -> Result<Map<String, Value>, Envelope> {
         ))),
         Err(e) => {
             let at = format!("line {}, column {}", e.line(), e.column());
-            let what = e.to_string();
-            Err(refuse(if what.contains("appears twice") {
+            Err(refuse(if json::is_repeated_key(&e) {
                 format!("The webhook body gives one key twice in an object ({at}); two parsers could read it as two different events, so it is refused")
-            } else if what.contains("recursion limit") {
+            } else if e.to_string().contains("recursion limit") {
                 "The webhook body is nested deeper than 128 levels".to_owned()
             } else if e.is_eof() {
                 format!("The webhook body ends before its JSON does ({at})")

@@ -334,7 +334,7 @@ fn a_chatbot_answers_hands_over_and_closes_and_the_resolved_case_comes_back() {
         (
             400,
             "93010",
-            "OneTalk refused the chatbot action: HTTP 400 Bad Request: case is already closed"
+            "OneTalk refused the chatbot action: HTTP 400 Bad Request: 'case is already closed'"
         )
     );
 }
@@ -368,7 +368,7 @@ fn a_chatbot_with_the_wrong_secret_refuses_and_the_sandbox_gives_up_after_its_at
         .call_value(Operation::ChatbotCloseCase, json!({"caseID": "X"}));
     assert_eq!((reply.status(), reply.code()), (401, "93010"));
     assert!(
-        reply.message().ends_with("secret key is invalid"),
+        reply.message().ends_with("'secret key is invalid'"),
         "{}",
         reply.message()
     );

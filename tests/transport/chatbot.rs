@@ -103,9 +103,9 @@ fn each_action_goes_to_the_chatbot_url_with_its_event_type_and_ok_is_success() {
 #[test]
 fn plain_text_refusals_become_envelopes_with_the_http_status_and_the_reason() {
     for (status, reason, body, message) in [
-        (401, "Unauthorized", "secret key is invalid", "OneTalk refused the chatbot action: HTTP 401 Unauthorized: secret key is invalid"),
-        (400, "Bad Request", "case id is required", "OneTalk refused the chatbot action: HTTP 400 Bad Request: case id is required"),
-        (500, "Internal Server Error", "internal server error", "OneTalk refused the chatbot action: HTTP 500 Internal Server Error: internal server error"),
+        (401, "Unauthorized", "secret key is invalid", "OneTalk refused the chatbot action: HTTP 401 Unauthorized: 'secret key is invalid'"),
+        (400, "Bad Request", "case id is required", "OneTalk refused the chatbot action: HTTP 400 Bad Request: 'case id is required'"),
+        (500, "Internal Server Error", "internal server error", "OneTalk refused the chatbot action: HTTP 500 Internal Server Error: 'internal server error'"),
         (404, "Not Found", "", "OneTalk refused the chatbot action: HTTP 404 Not Found: no reason given"),
     ] {
         let server = MockServer::start(move |_| text(status, reason, body));

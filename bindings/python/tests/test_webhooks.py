@@ -187,6 +187,6 @@ def test_chatbot_refusals_raise_by_their_http_status(status, text, cls):
         with chatbot_client(server) as client, pytest.raises(cls) as refused:
             client.chatbot.close_case(case_id="C1")
         assert (refused.value.status, refused.value.code) == (status, "93010")
-        assert refused.value.message.endswith(text)
+        assert refused.value.message.endswith(f"'{text}'")
     finally:
         server.close()
