@@ -298,8 +298,9 @@ impl Day {
 }
 
 /// A plain HTTP server on a free port: each request's headers and raw body go to
-/// `taptalk::parse_webhook`, the sender gets its status (200 at once: the work comes after),
-/// and each parsed event's `data` is handed on.
+/// `taptalk::parse_webhook`, each parsed event's `data` is handed on (before the answer, so
+/// events are handed on in the order they came), and the sender gets its status (200 at
+/// once: the work comes after).
 fn receiver() -> (String, mpsc::Receiver<Value>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free local port");
     let url = format!("http://{}/taptalk/webhook", listener.local_addr().unwrap());
@@ -330,14 +331,14 @@ fn receiver() -> (String, mpsc::Receiver<Value>) {
             }
             let pairs = headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
             let reply = parse_webhook(pairs, &body, None, &WebhookOptions::default());
+            if reply.is_success() && send.send(reply.data()).is_err() {
+                return;
+            }
             let answer = format!(
                 "HTTP/1.1 {} OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
                 reply.status()
             );
             let _ = stream.write_all(answer.as_bytes());
-            if reply.is_success() && send.send(reply.data()).is_err() {
-                return;
-            }
         }
     });
     (url, receive)

@@ -192,8 +192,9 @@ def onetalk(client: taptalk.Client, phone: str, channel: str) -> None:
 
 def receiver() -> Tuple[ThreadingHTTPServer, "queue.Queue[Any]"]:
     """A webhook receiver: each request's headers and raw body go to taptalk.webhooks.parse;
-    the sender gets 200 at once (or the refusal's status) and the event goes to a queue for
-    the work that follows."""
+    the event goes to a queue for the work that follows, and the sender gets 200 at once (or
+    the refusal's status). Queued before answering: the server handles each request on a
+    thread of its own, and TapTalk sends the next event once this one is answered."""
     events: "queue.Queue[Any]" = queue.Queue()
 
     class Handler(BaseHTTPRequestHandler):
@@ -205,9 +206,9 @@ def receiver() -> Tuple[ThreadingHTTPServer, "queue.Queue[Any]"]:
                 self.send_response(error.status)
                 self.end_headers()
                 return
+            events.put(event)
             self.send_response(200)
             self.end_headers()
-            events.put(event)
 
         def log_message(self, *args: Any) -> None:
             pass
