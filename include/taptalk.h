@@ -101,6 +101,10 @@ enum TtErr
   // 90004, status 500: a panic inside the library was caught at the boundary (please
   // report it).
   TT_ERR_INTERNAL = 90004,
+  // 90005, status 400: a binding's client (Python `Client`, Java `TapTalkClient`) was
+  // closed before the call; nothing was sent. The C ABI itself never answers it: a freed
+  // TtClient must not be passed to any function.
+  TT_ERR_CLIENT_CLOSED = 90005,
   // 91001, status 504: no complete reply within timeout_ms; a send MAY have been delivered.
   TT_ERR_TIMEOUT = 91001,
   // 91002, status 503: no connection could be made (refused, DNS failure, unreachable,
@@ -127,6 +131,10 @@ enum TtErr
   // 91011, status 502: the HTTP proxy could not be reached, refused the request (e.g. 407)
   // or could not reach the server. Nothing was sent to the server.
   TT_ERR_PROXY_FAILED = 91011,
+  // 91012, status 499: the call was cancelled (tt_cancel). data.maybe_sent says whether its
+  // request may have reached the server; a send cancelled after it was written ends as
+  // 91010 instead, and is never repeated.
+  TT_ERR_CANCELLED = 91012,
   // 92001, status 502: the case cursor cannot progress: 100 or more cases share one
   // updatedTime (a page holds at most 100), or the server says hasMore with an empty page.
   // Nothing was skipped or repeated; data.state is where the cursor stands.
@@ -162,6 +170,11 @@ typedef int32_t TtErr;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// An opaque cancellation handle. Create it with `tt_cancel_new`, give it to one call (or
+// several, to cancel them together), cancel it with `tt_cancel`, release it with
+// `tt_cancel_free` once no call using it is running.
+typedef struct TtCancel TtCancel;
+
 // An opaque cursor over OneTalk's updated cases. Create it with `tt_case_cursor_new`,
 // release it with `tt_case_cursor_free`. Calls on one cursor from several threads are
 // safe but run one at a time; a cursor is meant for one consumer.
@@ -170,6 +183,12 @@ typedef struct TtCaseCursor TtCaseCursor;
 // An opaque TapTalk client. Create it with `tt_client_new`, share it freely between threads,
 // and release it with `tt_client_free` once no call on it is running.
 typedef struct TtClient TtClient;
+
+// A batch's progress: `done` of `total` requests have their result. Called on the thread
+// that called `tt_call_many_cancellable`, after each result, never concurrently with itself.
+typedef void (*TtProgressCallback)(void *user_data,
+                                   uintptr_t done,
+                                   uintptr_t total);
 
 // The log callback's signature: `level` is 1 error, 2 warn, 3 info, 4 debug, 5 trace;
 // `target` is "taptalk"; `message` is one line. Both strings are valid only during the call.
@@ -228,6 +247,129 @@ void tt_string_free(char *s);
 // Ownership: the string is static; never free it.
 // Threading: may be called from any thread at any time.
 const char *tt_operations(void);
+
+// Runs one operation for every request of `requests_json`, a JSON array of request objects
+// (each as the operation takes it), at most `concurrency` at a time over the client's pool.
+//
+// \param operation     the operation's name, as for `tt_call`.
+// \param requests_json a JSON array of request objects.
+// \param options_json  NULL or {"concurrency": 16, "rate_per_second": 50, "retry": {...}}:
+//                      concurrency 1 to 256 (default 16; each is a thread while the batch
+//                      runs); rate_per_second caps attempt starts (default: none); retry as
+//                      for `tt_call`, per request.
+// \return one envelope, never NULL: on success status 200 and data {"total", "succeeded",
+//         "failed", "results": [each request's envelope, in input order]}, every result the
+//         server's reply unchanged or a local error, exactly as `tt_call` would answer it;
+//         90002 when `requests_json` is not a JSON array, 90003 for refused options, 90001
+//         for an unknown operation. Free it with `tt_string_free`.
+//
+// One bad request stops nothing else, and one refused locally costs no network call. A
+// send is never repeated once it may have reached the server, in a batch as alone. A 429
+// or a 503 with Retry-After pauses the whole batch, not only the worker that got it.
+// Threading: safe to call concurrently on one client; it blocks until every result is in.
+//
+// # Safety
+// `client` must be NULL or a live client; the strings NULL (not allowed for `operation`
+// and `requests_json`) or NUL-terminated.
+char *tt_call_many(const TtClient *client,
+                   const char *operation,
+                   const char *requests_json,
+                   const char *options_json);
+
+// `tt_call_many` with a progress callback (NULL: none) and a cancellation handle (NULL:
+// not cancellable). `tt_cancel(cancel)` ends the batch: requests not started yet answer
+// 91012 with data.maybe_sent false; those in flight end as a cancelled single call does.
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`.
+// Threading: as `tt_call_many`; `progress` runs on this thread.
+//
+// # Safety
+// As `tt_call_many`; `progress`, if not NULL, must be callable with `user_data` during
+// the call; `cancel` NULL or a live handle.
+char *tt_call_many_cancellable(const TtClient *client,
+                               const char *operation,
+                               const char *requests_json,
+                               const char *options_json,
+                               TtProgressCallback progress,
+                               void *user_data,
+                               const TtCancel *cancel);
+
+// Creates a cancellation handle, not cancelled. Never returns NULL (short of allocation
+// failure).
+//
+// Ownership: the caller owns it and releases it with `tt_cancel_free`.
+// Threading: may be called from any thread.
+TtCancel *tt_cancel_new(void);
+
+// Cancels every call running with `cancel`, and any started with it later: each returns
+// within about 100 ms with code 91012 (`data.maybe_sent`: whether its request may have
+// reached the server; a send cancelled after it was written answers 91010 "outcome
+// unknown" and is never repeated). NULL is ignored.
+//
+// Threading: may be called from any thread, while the call runs on another; calling it
+// twice, or after the call finished, does nothing more.
+//
+// # Safety
+// `cancel` must be NULL or a live handle.
+void tt_cancel(const TtCancel *cancel);
+
+// Releases a cancellation handle. NULL is ignored.
+//
+// Threading: must not race with calls still running with it, nor with `tt_cancel` on it.
+//
+// # Safety
+// `cancel` must be NULL or a pointer from `tt_cancel_new`, not yet freed.
+void tt_cancel_free(TtCancel *cancel);
+
+// `tt_call` that `tt_cancel(cancel)` can cancel (`cancel` NULL: as `tt_call`).
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`.
+// Threading: as `tt_call`.
+//
+// # Safety
+// As `tt_call`; `cancel` NULL or a live handle.
+char *tt_call_cancellable(const TtClient *client,
+                          const char *operation,
+                          const char *request_json,
+                          const char *options_json,
+                          const TtCancel *cancel);
+
+// `tt_request` that `tt_cancel(cancel)` can cancel (`cancel` NULL: as `tt_request`).
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`.
+// Threading: as `tt_request`.
+//
+// # Safety
+// As `tt_request`; `cancel` NULL or a live handle.
+char *tt_request_cancellable(const TtClient *client,
+                             const char *product,
+                             const char *method,
+                             const char *path,
+                             const char *json,
+                             const char *options_json,
+                             const TtCancel *cancel);
+
+// `tt_case_cursor_next_page` that `tt_cancel(cancel)` can cancel. A cancelled page moves
+// the cursor nowhere: nothing is skipped or repeated, and the next call asks again.
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`.
+//
+// # Safety
+// As `tt_case_cursor_next_page`; `cancel` NULL or a live handle.
+char *tt_case_cursor_next_page_cancellable(TtCaseCursor *cursor,
+                                           const TtClient *client,
+                                           const TtCancel *cancel);
+
+// `tt_case_cursor_next_case` that `tt_cancel(cancel)` can cancel, as
+// `tt_case_cursor_next_page_cancellable`.
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`.
+//
+// # Safety
+// As `tt_case_cursor_next_case`; `cancel` NULL or a live handle.
+char *tt_case_cursor_next_case_cancellable(TtCaseCursor *cursor,
+                                           const TtClient *client,
+                                           const TtCancel *cancel);
 
 // Creates a client from a JSON configuration (see the README for every key), e.g.
 // `{"sendtalk": {"api_key": "..."}, "timeout_ms": 30000}`.

@@ -12,7 +12,14 @@
 // - taptalk::Reply owns the envelope string (freed with tt_string_free by its deleter, so it
 //   can neither leak nor be freed with the wrong function). Operations never throw: read
 //   ok()/status()/code()/message()/field()/json()/get(), or call value() / throw_if_error()
-//   to turn a failure into a taptalk::Error carrying the same fields.
+//   to turn a failure into a taptalk::Error carrying the same fields. On a temporary both
+//   hand the reply itself on (by value), so `const Reply& r = client.op(...).throw_if_error();`
+//   is safe; value() consumes its reply, so on a named one it does not compile (use
+//   throw_if_error(), or std::move(reply).value()).
+// - One method per operation of tt_operations(), from one list (TAPTALK_HPP_OPERATIONS,
+//   also taptalk::operation_names); the packaging suite checks it against the library.
+// - Freeing a client (its destructor) from inside a log callback or TLS verifier that one of
+//   its own calls is running is a use after free, as in C: free it after the call returns.
 // - Client's constructor throws taptalk::Error when the configuration is refused;
 //   Client::create() is the non-throwing form. Builds with -fno-exceptions keep everything
 //   except the throwing members.
@@ -25,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -88,10 +96,24 @@ public:
     char* release() noexcept { return json_.release(); }
 
 #if TAPTALK_HPP_EXCEPTIONS
-    /// Throws taptalk::Error unless ok(); returns this reply otherwise.
+    /// Throws taptalk::Error unless ok(); returns this (named) reply otherwise.
     const Reply& throw_if_error() const&;
+    /// The same on a temporary (`client.op(...).throw_if_error()`): returns the reply itself,
+    /// moved out, so a `const Reply&` bound to the result keeps it alive instead of
+    /// dangling (a reference to the temporary would die with the full expression).
+    Reply throw_if_error() &&;
     /// Throws taptalk::Error unless ok(); hands this reply on otherwise (moved out).
     Reply value() &&;
+    /// value() consumes its reply: on a named reply it stops the build with a message saying
+    /// what to write instead (a template, so that only a call instantiates the assertion).
+    template <typename Named = Reply>
+    Reply value() const& {
+        static_assert(!std::is_same_v<Named, Named>,
+                      "taptalk::Reply::value() consumes the reply: call it on the temporary "
+                      "(client.op(...).value()) or on std::move(reply); to check a named reply "
+                      "in place, use reply.throw_if_error()");
+        return Reply(nullptr);
+    }
 #endif
 
 private:
@@ -133,11 +155,47 @@ inline const Reply& Reply::throw_if_error() const& {
     return *this;
 }
 
+inline Reply Reply::throw_if_error() && {
+    if (!ok()) throw Error(*this);
+    return std::move(*this);
+}
+
 inline Reply Reply::value() && {
     if (!ok()) throw Error(*this);
     return std::move(*this);
 }
 #endif
+
+/// Every operation of the library, in the order of tt_operations(): X(name) once each. The
+/// Client methods and taptalk::operation_names are made from this one list, and
+/// scripts/test-c-packaging.sh checks it against the loaded library's own table.
+#define TAPTALK_HPP_OPERATIONS(X)            \
+    X(powertalk_send_custom_message)         \
+    X(powertalk_sync_contacts)               \
+    X(powertalk_update_user)                 \
+    X(powertalk_create_or_update_room)       \
+    X(powertalk_request_auth_ticket)         \
+    X(sendtalk_send_whatsapp)                \
+    X(sendtalk_get_status)                   \
+    X(sendtalk_check_whatsapp_phone)         \
+    X(sendtalk_create_whatsapp_verification) \
+    X(onetalk_send_whatsapp)                 \
+    X(onetalk_send_whatsapp_template)        \
+    X(onetalk_get_updated_cases)             \
+    X(onetalk_update_case)                   \
+    X(onetalk_request_user_auth_ticket)      \
+    X(onetalk_sync_user_contact)             \
+    X(chatbot_send_messages)                 \
+    X(chatbot_handover_case)                 \
+    X(chatbot_close_case)                    \
+    X(chatbot_update_case)                   \
+    X(chatbot_update_contact)
+
+#define TAPTALK_HPP_NAME(name) #name,
+/// The names of the operations this header has methods for (Client::<name>), as tt_call
+/// takes them.
+inline constexpr std::string_view operation_names[] = {TAPTALK_HPP_OPERATIONS(TAPTALK_HPP_NAME)};
+#undef TAPTALK_HPP_NAME
 
 /// A TapTalk client: one connection pool, safe to use from many threads at once.
 class Client {
@@ -187,26 +245,7 @@ public:
     Reply name(const char* request_json) const { return Reply(tt_##name(handle_.get(), request_json)); } \
     Reply name(const std::string& request_json) const { return name(request_json.c_str()); }
 
-    TAPTALK_HPP_OPERATION(powertalk_send_custom_message)
-    TAPTALK_HPP_OPERATION(powertalk_sync_contacts)
-    TAPTALK_HPP_OPERATION(powertalk_update_user)
-    TAPTALK_HPP_OPERATION(powertalk_create_or_update_room)
-    TAPTALK_HPP_OPERATION(powertalk_request_auth_ticket)
-    TAPTALK_HPP_OPERATION(sendtalk_send_whatsapp)
-    TAPTALK_HPP_OPERATION(sendtalk_get_status)
-    TAPTALK_HPP_OPERATION(sendtalk_check_whatsapp_phone)
-    TAPTALK_HPP_OPERATION(sendtalk_create_whatsapp_verification)
-    TAPTALK_HPP_OPERATION(onetalk_send_whatsapp)
-    TAPTALK_HPP_OPERATION(onetalk_send_whatsapp_template)
-    TAPTALK_HPP_OPERATION(onetalk_get_updated_cases)
-    TAPTALK_HPP_OPERATION(onetalk_update_case)
-    TAPTALK_HPP_OPERATION(onetalk_request_user_auth_ticket)
-    TAPTALK_HPP_OPERATION(onetalk_sync_user_contact)
-    TAPTALK_HPP_OPERATION(chatbot_send_messages)
-    TAPTALK_HPP_OPERATION(chatbot_handover_case)
-    TAPTALK_HPP_OPERATION(chatbot_close_case)
-    TAPTALK_HPP_OPERATION(chatbot_update_case)
-    TAPTALK_HPP_OPERATION(chatbot_update_contact)
+    TAPTALK_HPP_OPERATIONS(TAPTALK_HPP_OPERATION)
 #undef TAPTALK_HPP_OPERATION
 
     /// A raw request to an endpoint this library has no operation for (tt_request): product

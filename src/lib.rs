@@ -19,6 +19,7 @@
 // The layers, each importing only those above it in this list (tests/repository/layers.rs
 // keeps it so): the leaves, the operation table and webhook parsing, the settings, the
 // transport, the client, and the C and JNI boundaries.
+mod cancel;
 mod chain_verifier;
 mod envelope;
 mod fork;
@@ -41,12 +42,13 @@ mod ffi;
 #[cfg(feature = "jni")]
 mod jni;
 
+pub use cancel::Cancel;
 pub use chain_verifier::{set_chain_verifier, ChainVerifier};
 pub use client::{CaseCursor, Client};
 pub use config::{
     Config, ConfigError, ExtraHeader, ProductConfig, ProxySettings, RetryPolicy, TlsSettings,
-    DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_DNS_CACHE_MS, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT_MS, RESERVED_HEADERS,
+    DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_DNS_CACHE_MS,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY, RESERVED_HEADERS,
 };
 pub use envelope::reply;
 pub use envelope::{Envelope, LocalCode, Sent};
@@ -66,8 +68,9 @@ pub use webhook::{
 #[doc(hidden)]
 pub mod c_abi {
     pub use crate::ffi::{
-        export, tt_call, tt_client_free, tt_client_new, tt_request, tt_string_free,
-        tt_webhook_parse, Export, TtClient,
+        export, tt_call, tt_call_cancellable, tt_call_many, tt_call_many_cancellable, tt_cancel,
+        tt_cancel_free, tt_cancel_new, tt_client_free, tt_client_new, tt_request, tt_string_free,
+        tt_webhook_parse, Export, TtCancel, TtClient,
     };
 }
 

@@ -10,15 +10,16 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Map, Value};
 
+use super::pacing::Pacer;
+use crate::cancel;
 use crate::config::RetryPolicy;
 use crate::envelope::{Envelope, LocalCode};
 use crate::log::{self, level};
-use crate::transport::{Attempt, Delivery, Transport, WireRequest};
+use crate::transport::{cancelled, Attempt, Delivery, Transport, WireRequest};
 
 /// What the retry loop and the log lines need to know about a call: its name in log lines,
 /// and whether it must never be repeated once written (a send).
@@ -69,8 +70,18 @@ fn finish(op: &CallKind, attempt: Attempt, attempts: u32) -> Envelope {
     match cause.local_code() {
         Some(code) if attempts > 1 => {
             let message = format!("{} (after {attempts} attempts)", cause.message());
-            let data = serde_json::json!({"attempts": attempts});
-            Envelope::with_data(cause.status(), code, message, cause.field(), data)
+            let mut data = match cause.data() {
+                Value::Object(data) => data,
+                _ => Map::new(),
+            };
+            data.insert("attempts".to_owned(), attempts.into());
+            Envelope::with_data(
+                cause.status(),
+                code,
+                message,
+                cause.field(),
+                Value::Object(data),
+            )
         }
         _ => cause,
     }
@@ -113,7 +124,9 @@ fn log_attempt(
 }
 
 /// Sends `wire`, repeating it while the policy and the rules allow; `timeout` is the
-/// client's per-attempt limit (timeout_ms).
+/// client's per-attempt limit (timeout_ms). In a batch, `pacer` holds every attempt of it
+/// back after a server's "not now", and to its rate. A cancellation (`crate::cancel`) ends
+/// the loop at once, before the next attempt or during a wait.
 pub(crate) fn run(
     transport: &Transport,
     timeout: Duration,
@@ -121,34 +134,71 @@ pub(crate) fn run(
     wire: &WireRequest,
     policy: &RetryPolicy,
     phone: Option<&str>,
+    pacer: Option<&Pacer>,
 ) -> Envelope {
     let started = Instant::now();
+    // Whether an earlier attempt may have reached the server (what a cancellation reports).
+    let mut reached = false;
     let mut number = 1;
     loop {
+        if let Some(pacer) = pacer {
+            let hold = pacer.wait_before_attempt();
+            if !hold.is_zero() && cancel::sleep(hold) {
+                return cancelled(reached);
+            }
+        }
+        if cancel::requested() {
+            return cancelled(reached);
+        }
         let remaining = policy.deadline.saturating_sub(started.elapsed());
         let timeout = timeout.min(remaining).max(Duration::from_millis(1));
         let attempt_started = Instant::now();
         let attempt = transport.exchange(wire, timeout);
         let took = attempt_started.elapsed();
+        reached |= matches!(attempt.delivery, Delivery::Unknown | Delivery::Answered);
+        if let (Some(pacer), Some(429 | 503)) = (pacer, attempt.http_status) {
+            // "Not now" to one is "not now" to the whole batch.
+            pacer.pause(
+                attempt
+                    .retry_after
+                    .unwrap_or_else(|| backoff(policy, number)),
+            );
+        }
 
-        let wait = if number < policy.max_attempts && may_repeat(op, &attempt) {
-            let wait = attempt
-                .retry_after
-                .unwrap_or_else(|| backoff(policy, number));
-            // Retry-After is honoured, but never past the call's deadline.
-            // Saturating: a huge Retry-After (u64::MAX seconds) must not overflow.
-            (started.elapsed().saturating_add(wait) < policy.deadline).then_some(wait)
-        } else {
-            None
-        };
+        let wait =
+            if number < policy.max_attempts && !cancel::requested() && may_repeat(op, &attempt) {
+                let wait = attempt
+                    .retry_after
+                    .unwrap_or_else(|| backoff(policy, number));
+                // Retry-After is honoured, but never past the call's deadline.
+                // Saturating: a huge Retry-After (u64::MAX seconds) must not overflow.
+                (started.elapsed().saturating_add(wait) < policy.deadline).then_some(wait)
+            } else {
+                None
+            };
         log_attempt(op, number, policy.max_attempts, phone, &attempt, took, wait);
         match wait {
             Some(wait) => {
-                thread::sleep(wait);
+                if cancel::sleep(wait) {
+                    return finish(op, cancelled_after(attempt, reached), number);
+                }
                 number += 1;
             }
             None => return finish(op, attempt, number),
         }
+    }
+}
+
+/// The attempt a cancellation during the wait after `attempt` ends the call with.
+fn cancelled_after(attempt: Attempt, reached: bool) -> Attempt {
+    Attempt {
+        envelope: cancelled(reached),
+        delivery: if reached {
+            Delivery::Unknown
+        } else {
+            Delivery::NotSent
+        },
+        ..attempt
     }
 }
 

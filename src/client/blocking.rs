@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 use ureq::http::{HeaderName, HeaderValue};
 
 use super::attempts::{self, CallKind};
+use super::pacing::Pacer;
 use crate::config::{relay, Config, ProductConfig, RetryPolicy};
 use crate::envelope::{Envelope, LocalCode};
 use crate::fork::PerProcess;
@@ -186,6 +187,17 @@ impl Client {
     }
 
     fn run(&self, op: Operation, request: Value, retry: &RetryPolicy) -> Envelope {
+        self.run_paced(op, request, retry, None)
+    }
+
+    /// Checks and sends one request of `op`; in a batch, paced with the batch (`pacer`).
+    pub(crate) fn run_paced(
+        &self,
+        op: Operation,
+        request: Value,
+        retry: &RetryPolicy,
+        pacer: Option<&Pacer>,
+    ) -> Envelope {
         let product = op.product();
         let Some(credentials) = self.credentials(product) else {
             return not_configured(product);
@@ -205,7 +217,7 @@ impl Client {
             name: op.name(),
             sends: op.is_send(),
         };
-        self.attempts(&kind, &wire, retry, phone.as_deref())
+        self.attempts(&kind, &wire, retry, phone.as_deref(), pacer)
     }
 
     /// Sends `wire` through the one attempt loop (`attempts.rs`).
@@ -215,9 +227,18 @@ impl Client {
         wire: &WireRequest,
         policy: &RetryPolicy,
         phone: Option<&str>,
+        pacer: Option<&Pacer>,
     ) -> Envelope {
         let transport = self.transport.get(|| Transport::new(&self.config));
-        attempts::run(&transport, self.config.timeout, kind, wire, policy, phone)
+        attempts::run(
+            &transport,
+            self.config.timeout,
+            kind,
+            wire,
+            policy,
+            phone,
+            pacer,
+        )
     }
 
     fn credentials(&self, product: Product) -> Option<&Credentials> {

@@ -5,7 +5,9 @@
 //! cursor.
 
 mod attempts;
+mod batch;
 mod blocking;
+mod pacing;
 mod pager;
 mod raw;
 

@@ -93,7 +93,7 @@ impl Client {
             name: &name,
             sends: method == Method::Post && !options.safe_to_repeat,
         };
-        self.attempts(&kind, &wire, &options.retry, phone.as_deref())
+        self.attempts(&kind, &wire, &options.retry, phone.as_deref(), None)
     }
 }
 

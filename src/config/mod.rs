@@ -21,6 +21,7 @@ pub(crate) mod rules;
 mod tls;
 
 pub(crate) use options::CallOptions;
+pub use options::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
 pub use proxy::ProxySettings;
 pub use relay::{ExtraHeader, RESERVED_HEADERS};
 pub use retry::RetryPolicy;

@@ -4,18 +4,30 @@
 //! `{"retry": {...}}` replaces the client's retry settings for one call (keys given only);
 //! a raw request also takes `"safe_to_repeat": true`, which lets a POST be repeated like a
 //! read. A named operation refuses that key: whether it may be repeated is the operation
-//! table's to say, never the caller's.
+//! table's to say, never the caller's. A batch (`tt_call_many`) also takes `concurrency`
+//! (1 to [`MAX_CONCURRENCY`], default [`DEFAULT_CONCURRENCY`]) and `rate_per_second`.
+
+use serde_json::Value;
 
 use super::retry::RetryPolicy;
-use super::rules::{flag, object, refuse_unknown, Parsed};
+use super::rules::{flag, number_at, object, refuse_unknown, ConfigError, Parsed};
+
+/// Requests of a batch in flight at once, unless the options say otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 16;
+/// The most a batch may have in flight at once (each is a thread of the calling process).
+pub const MAX_CONCURRENCY: usize = 256;
 
 /// What `options_json` set for one call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct CallOptions {
     /// The client's retry policy with the call's `retry` keys replaced.
     pub retry: RetryPolicy,
     /// Raw requests only: a POST may be repeated like a read.
     pub safe_to_repeat: bool,
+    /// Batches only: requests in flight at once.
+    pub concurrency: usize,
+    /// Batches only: the most attempts started per second (none: as fast as answered).
+    pub rate_per_second: Option<f64>,
 }
 
 impl CallOptions {
@@ -29,10 +41,17 @@ impl CallOptions {
         CallOptions::parse(base, json, &["retry", "safe_to_repeat"])
     }
 
+    /// The options of a batch (`tt_call_many`): `retry`, `concurrency`, `rate_per_second`.
+    pub(crate) fn for_batch(base: &RetryPolicy, json: Option<&str>) -> Parsed<CallOptions> {
+        CallOptions::parse(base, json, &["retry", "concurrency", "rate_per_second"])
+    }
+
     fn parse(base: &RetryPolicy, json: Option<&str>, known: &[&str]) -> Parsed<CallOptions> {
         let mut options = CallOptions {
             retry: *base,
             safe_to_repeat: false,
+            concurrency: DEFAULT_CONCURRENCY,
+            rate_per_second: None,
         };
         let Some(text) = json else {
             return Ok(options);
@@ -44,6 +63,27 @@ impl CallOptions {
         }
         if let Some(safe) = flag(&map, "safe_to_repeat", "safe_to_repeat")? {
             options.safe_to_repeat = safe;
+        }
+        if let Some(n) = number_at(&map, "concurrency", 1, "concurrency")? {
+            if n > MAX_CONCURRENCY as u64 {
+                return Err(ConfigError::new(
+                    "concurrency",
+                    format!("concurrency must be at most {MAX_CONCURRENCY}"),
+                ));
+            }
+            options.concurrency = n as usize;
+        }
+        match map.get("rate_per_second") {
+            None => {}
+            Some(Value::Number(n)) if n.as_f64().is_some_and(|r| r > 0.0 && r.is_finite()) => {
+                options.rate_per_second = n.as_f64();
+            }
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "rate_per_second",
+                    "rate_per_second must be a number above 0",
+                ))
+            }
         }
         Ok(options)
     }
@@ -64,6 +104,38 @@ mod tests {
             CallOptions::for_operation(&base, Some(r#"{"safe_to_repeat": true}"#)).unwrap_err();
         assert_eq!(err.key, "safe_to_repeat");
         assert_eq!(CallOptions::for_operation(&base, None).unwrap().retry, base);
+    }
+
+    #[test]
+    fn a_batch_takes_concurrency_and_a_rate_within_bounds() {
+        let base = RetryPolicy::default();
+        let options = CallOptions::for_batch(&base, None).unwrap();
+        assert_eq!(
+            (options.concurrency, options.rate_per_second),
+            (DEFAULT_CONCURRENCY, None)
+        );
+        let options = CallOptions::for_batch(
+            &base,
+            Some(r#"{"concurrency": 64, "rate_per_second": 2.5}"#),
+        )
+        .unwrap();
+        assert_eq!(
+            (options.concurrency, options.rate_per_second),
+            (64, Some(2.5))
+        );
+        for (bad, key) in [
+            (r#"{"concurrency": 0}"#, "concurrency"),
+            (r#"{"concurrency": 257}"#, "concurrency"),
+            (r#"{"rate_per_second": 0}"#, "rate_per_second"),
+            (r#"{"rate_per_second": "5"}"#, "rate_per_second"),
+            (r#"{"safe_to_repeat": true}"#, "safe_to_repeat"),
+        ] {
+            assert_eq!(
+                CallOptions::for_batch(&base, Some(bad)).unwrap_err().key,
+                key,
+                "{bad}"
+            );
+        }
     }
 
     #[test]

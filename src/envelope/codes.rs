@@ -32,6 +32,10 @@ pub enum LocalCode {
     /// 90004, status 500: a panic inside the library was caught at the boundary (please
     /// report it).
     Internal = 90004,
+    /// 90005, status 400: a binding's client (Python `Client`, Java `TapTalkClient`) was
+    /// closed before the call; nothing was sent. The C ABI itself never answers it: a freed
+    /// TtClient must not be passed to any function.
+    ClientClosed = 90005,
     /// 91001, status 504: no complete reply within timeout_ms; a send MAY have been delivered.
     Timeout = 91001,
     /// 91002, status 503: no connection could be made (refused, DNS failure, unreachable,
@@ -58,6 +62,10 @@ pub enum LocalCode {
     /// 91011, status 502: the HTTP proxy could not be reached, refused the request (e.g. 407)
     /// or could not reach the server. Nothing was sent to the server.
     ProxyFailed = 91011,
+    /// 91012, status 499: the call was cancelled (tt_cancel). data.maybe_sent says whether its
+    /// request may have reached the server; a send cancelled after it was written ends as
+    /// 91010 instead, and is never repeated.
+    Cancelled = 91012,
     /// 92001, status 502: the case cursor cannot progress: 100 or more cases share one
     /// updatedTime (a page holds at most 100), or the server says hasMore with an empty page.
     /// Nothing was skipped or repeated; data.state is where the cursor stands.
@@ -109,6 +117,7 @@ impl LocalCode {
         (LocalCode::InvalidJson, 400, Sent::No),
         (LocalCode::InvalidConfig, 400, Sent::No),
         (LocalCode::Internal, 500, Sent::Maybe),
+        (LocalCode::ClientClosed, 400, Sent::No),
         (LocalCode::Timeout, 504, Sent::Maybe),
         (LocalCode::ConnectFailed, 503, Sent::No),
         (LocalCode::ConnectionLost, 502, Sent::Maybe),
@@ -120,6 +129,7 @@ impl LocalCode {
         (LocalCode::ReplyTooLarge, 502, Sent::Yes),
         (LocalCode::OutcomeUnknown, 502, Sent::Maybe),
         (LocalCode::ProxyFailed, 502, Sent::No),
+        (LocalCode::Cancelled, 499, Sent::Maybe),
         (LocalCode::PagingStuck, 502, Sent::Yes),
         (LocalCode::WebhookSecretMissing, 401, Sent::No),
         (LocalCode::WebhookSecretWrong, 401, Sent::No),

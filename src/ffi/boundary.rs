@@ -42,6 +42,12 @@ pub(super) unsafe fn construct<T>(
     object
 }
 
+/// A constructor with nothing to refuse (`tt_cancel_new`): the object boxed, or NULL if
+/// making it panicked.
+pub(super) fn construct_plain<T>(build: impl FnOnce() -> T) -> *mut T {
+    guard(|| Box::into_raw(Box::new(build())), ptr::null_mut)
+}
+
 /// The body shared by the destructors: NULL is ignored, and a panic while dropping stays here.
 ///
 /// # Safety

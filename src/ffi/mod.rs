@@ -9,7 +9,9 @@
 //! envelope, and every returned string is a fresh `CString` that only `tt_string_free`
 //! releases.
 
+mod batch;
 mod boundary;
+mod cancel;
 mod client;
 mod cursor;
 mod log;
@@ -23,7 +25,9 @@ use std::ffi::{c_char, CString};
 use std::sync::OnceLock;
 
 use crate::operation::Operation;
+pub use batch::{tt_call_many, tt_call_many_cancellable};
 use boundary::free_c_string;
+pub use cancel::{tt_call_cancellable, tt_cancel, tt_cancel_free, tt_cancel_new, TtCancel};
 pub use client::{tt_call, tt_client_free, tt_client_new, TtClient};
 pub use operations::{export, Export};
 pub use webhook::tt_webhook_parse;

@@ -11,6 +11,7 @@ use ureq::{Error, Timeout};
 
 use super::resolve::ResolveFailure;
 use super::tls::HandshakeFailure;
+use crate::cancel;
 use crate::config::ProxySettings;
 use crate::envelope::{Envelope, LocalCode};
 use crate::operation::Replies;
@@ -182,12 +183,42 @@ pub(crate) fn failure(
     max_response_bytes: u64,
 ) -> Attempt {
     let error = unwrap_io(error);
+    if matches!(&error, Error::Io(e) if cancel::caused(e)) {
+        let written = phase != Phase::BeforeWrite;
+        return Attempt {
+            envelope: cancelled(written),
+            delivery: if written {
+                Delivery::Unknown
+            } else {
+                Delivery::NotSent
+            },
+            http_status: None,
+            retry_after: None,
+        };
+    }
     match phase {
         Phase::BeforeWrite => not_sent(error),
         Phase::AwaitingReply | Phase::Body => {
             after_write(error, phase, timeout, max_response_bytes)
         }
     }
+}
+
+/// The envelope of a cancelled call (`crate::cancel`): whether its request may have reached
+/// the server is in the message and in `data.maybe_sent`.
+pub(crate) fn cancelled(maybe_sent: bool) -> Envelope {
+    let message = if maybe_sent {
+        "The call was cancelled after its request was sent; it may have reached the server"
+    } else {
+        "The call was cancelled before its request was sent; nothing reached the server"
+    };
+    Envelope::with_data(
+        LocalCode::Cancelled.status(),
+        LocalCode::Cancelled,
+        message,
+        "",
+        serde_json::json!({ "maybe_sent": maybe_sent }),
+    )
 }
 
 /// A failure before any byte of the request left: never "may have been sent".

@@ -18,8 +18,8 @@ mod tls;
 mod trust;
 mod wire;
 
+pub(crate) use failure::{cancelled, Attempt, Delivery};
 use failure::{failure, parse_retry_after, Phase};
-pub(crate) use failure::{Attempt, Delivery};
 use proxy::ForwardProxyConnector;
 #[doc(hidden)]
 pub use resolve::lookup_count;

@@ -33,6 +33,8 @@ use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::NextTimeout;
 use ureq::Error;
 
+use crate::cancel;
+
 /// Resolver threads a client may have at once (lookups beyond wait in line).
 pub(crate) const MAX_LOOKUP_THREADS: usize = 4;
 /// A resolver thread with nothing to do for this long ends.
@@ -135,7 +137,11 @@ impl Hosts {
         if mine {
             self.start(key.clone(), lookup.clone());
         }
-        let answer = wait(&lookup, within).ok_or(Error::Timeout(ureq::Timeout::Resolve))?;
+        let answer = match wait(&lookup, within) {
+            Wait::Answer(answer) => answer,
+            Wait::TimedOut => return Err(Error::Timeout(ureq::Timeout::Resolve)),
+            Wait::Cancelled => return Err(Error::Io(cancel::error())),
+        };
         answer.map_err(|cause| {
             Error::Io(io::Error::new(
                 io::ErrorKind::NotFound,
@@ -193,21 +199,43 @@ impl Drop for Hosts {
     }
 }
 
-/// Waits for the lookup's answer, at most `within` (`None`: as long as it takes).
-fn wait(lookup: &Lookup, within: Option<Duration>) -> Option<Answer> {
+enum Wait {
+    Answer(Answer),
+    TimedOut,
+    Cancelled,
+}
+
+/// Waits for the lookup's answer, at most `within` (`None`: as long as it takes), in slices
+/// when the call can be cancelled.
+fn wait(lookup: &Lookup, within: Option<Duration>) -> Wait {
     let deadline = within.map(|w| Instant::now() + w);
+    let sliced = cancel::active();
     let mut answer = lock(&lookup.answer);
     loop {
         if let Some(answer) = answer.as_ref() {
-            return Some(answer.clone());
+            return Wait::Answer(answer.clone());
         }
-        answer = match deadline {
+        if sliced && cancel::requested() {
+            return Wait::Cancelled;
+        }
+        let left = match deadline {
+            None => None,
+            Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
+                Some(left) if !left.is_zero() => Some(left),
+                _ => return Wait::TimedOut,
+            },
+        };
+        let slice = match (left, sliced) {
+            (Some(left), true) => Some(left.min(cancel::SLICE)),
+            (None, true) => Some(cancel::SLICE),
+            (left, false) => left,
+        };
+        answer = match slice {
             None => lookup.done.wait(answer).unwrap_or_else(|e| e.into_inner()),
-            Some(deadline) => {
-                let left = deadline.checked_duration_since(Instant::now())?;
+            Some(slice) => {
                 lookup
                     .done
-                    .wait_timeout(answer, left)
+                    .wait_timeout(answer, slice)
                     .unwrap_or_else(|e| e.into_inner())
                     .0
             }

@@ -67,6 +67,15 @@ fn every_export_has_a_doc_comment_in_the_header() {
         "tt_reply_status",
         "tt_reply_get",
         "tt_webhook_parse",
+        "tt_cancel_new",
+        "tt_cancel",
+        "tt_cancel_free",
+        "tt_call_cancellable",
+        "tt_request_cancellable",
+        "tt_case_cursor_next_page_cancellable",
+        "tt_case_cursor_next_case_cancellable",
+        "tt_call_many",
+        "tt_call_many_cancellable",
     ];
     assert_eq!(
         declarations.len(),

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 /// top-level module of `src/` must be listed (a new one takes its place here).
 const LAYERS: &[&[&str]] = &[
     &[
+        "cancel",
         "chain_verifier",
         "envelope",
         "fork",

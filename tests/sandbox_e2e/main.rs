@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod batch;
 mod more_operations;
 mod pager_model;
 mod pager_sandbox;

@@ -6,6 +6,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod cancel;
 mod chatbot;
 mod config;
 mod failures;
