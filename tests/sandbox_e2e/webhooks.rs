@@ -21,6 +21,9 @@ use taptalk_sandbox::{SandboxConfig, WebhookSettings};
 
 const CHATBOT_SECRET: &str = "e2e-chatbot-secret";
 
+/// The work a receiver does with an event, after answering it.
+type OnEvent = Box<dyn Fn(&Value) + Send>;
+
 /// A receiver as a user would write one: read the request, hand headers and raw body to the
 /// SDK, answer with the envelope's status, keep what was parsed. `fail_first(n)` says
 /// whether the n-th request (1-based) is refused with 503 before it is looked at.
@@ -31,11 +34,7 @@ struct Receiver {
 }
 
 impl Receiver {
-    fn start(
-        secret: Option<&str>,
-        fail: fn(usize) -> bool,
-        on_event: Option<Box<dyn Fn(&Value) + Send>>,
-    ) -> Receiver {
+    fn start(secret: Option<&str>, fail: fn(usize) -> bool, on_event: Option<OnEvent>) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let events: Arc<Mutex<Vec<Value>>> = Arc::default();
