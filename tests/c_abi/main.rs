@@ -12,3 +12,4 @@ mod programs;
 mod resolution;
 mod verifier;
 mod webhook;
+mod webhook_programs;

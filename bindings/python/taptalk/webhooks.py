@@ -33,7 +33,7 @@ from __future__ import annotations
 import ctypes
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from . import _native
 from ._base import JSONDict
@@ -369,13 +369,3 @@ def _event(data: Mapping[str, Any]) -> Event:
             is_deleted=raw["isDeleted"], created=raw["created"], updated=raw["updated"])
     return UnknownEvent(**common)
 
-
-#: Each event class by (callback, type), for isinstance-free dispatch.
-EVENT_TYPES: Dict[Tuple[str, str], Type[Event]] = {
-    ("onetalk", "integration_message_status"): MessageStatus,
-    ("onetalk", "case_resolved"): CaseResolved,
-    ("chatbot", "message"): ChatbotMessage,
-    ("channel", "message"): ChannelMessage,
-    ("channel", "case_closed"): ChannelCaseClosed,
-    ("powertalk", "message"): PowerTalkMessage,
-}

@@ -94,6 +94,6 @@ public final class Webhooks {
             List<String> values = entry.getValue();
             out.put(names.get(entry.getKey()), values.size() == 1 ? values.get(0) : values);
         }
-        return Json.write(out);
+        return Json.write(out, "headers");
     }
 }
