@@ -32,6 +32,7 @@ pub const CONFIG: &str = r#"{
   "powertalk": {"base_url": "http://127.0.0.1:9", "server_key_id": "fuzz-id", "server_key_secret": "fuzz-secret"},
   "sendtalk": {"base_url": "http://127.0.0.1:9", "api_key": "fuzz-key"},
   "onetalk": {"base_url": "http://127.0.0.1:9", "api_key": "fuzz-key"},
+  "chatbot": {"base_url": "http://127.0.0.1:9", "organization_id": 1, "chatbot_id": "fuzz", "secret_key": "fuzz-secret"},
   "timeout_ms": 500,
   "connect_timeout_ms": 200,
   "retry": {"max_attempts": 1}
