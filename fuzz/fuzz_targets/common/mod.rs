@@ -268,3 +268,16 @@ impl<'de> Visitor<'de> for Reference {
         Ok(Value::Object(members))
     }
 }
+
+/// How the library's messages quote a refused value (its rule, written again here to check
+/// it): at most 40 characters, escaped as Rust's `escape_debug` does, in single quotes, then
+/// the full length in characters when it was cut.
+pub fn quoted(text: &str) -> String {
+    let head: String = text.chars().take(40).flat_map(char::escape_debug).collect();
+    let length = text.chars().count();
+    if length > 40 {
+        format!("'{head}'... ({length} characters)")
+    } else {
+        format!("'{head}'")
+    }
+}
