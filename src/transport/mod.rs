@@ -10,6 +10,7 @@ use ureq::http::{HeaderName, HeaderValue};
 use ureq::unversioned::transport::{ConnectProxyConnector, Connector};
 use ureq::{Agent, Body, RequestBuilder};
 
+mod connect;
 mod failure;
 mod proxy;
 mod resolve;
