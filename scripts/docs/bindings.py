@@ -7,7 +7,7 @@ A list in a document is the text between ``<!-- binding-list: NAME -->`` and
 ``<!-- /binding-list -->`` (mdBook includes expanded). The names in it are matched by the
 list's pattern and compared, as sets, with what the binding itself has:
 
-- Python: the public methods of ``client.powertalk``/``sendtalk``/``onetalk`` and the
+- Python: the public methods of ``client.powertalk``/``sendtalk``/``onetalk``/``chatbot`` and the
   ``TapTalkError`` subclasses the package exports (imported, not read);
 - Java: ``TapTalkClient``'s public methods named for a product and the subclasses of
   ``TapTalkException`` (read from the compiled classes with ``javap``);
@@ -30,15 +30,16 @@ from typing import Callable, Dict, List, Set, Tuple
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from markdown import REPO, expand_includes  # noqa: E402
 
-PRODUCTS = r"(?:powertalk|sendtalk|onetalk)"
+PRODUCTS = r"(?:powertalk|sendtalk|onetalk|chatbot)"
 
 
 def python_actual() -> Tuple[Set[str], Set[str]]:
     code = r"""
 import json, inspect, taptalk
 ops = set()
-for product in ("powertalk", "sendtalk", "onetalk"):
-    cls = getattr(taptalk, {"powertalk": "PowerTalk", "sendtalk": "SendTalk", "onetalk": "OneTalk"}[product])
+names = {"powertalk": "PowerTalk", "sendtalk": "SendTalk", "onetalk": "OneTalk", "chatbot": "Chatbot"}
+for product, name in names.items():
+    cls = getattr(taptalk, name)
     ops |= {f"{product}.{n}" for n, v in vars(cls).items() if callable(v) and not n.startswith("_")}
 errors = {n for n in taptalk.__all__ if inspect.isclass(getattr(taptalk, n))
           and issubclass(getattr(taptalk, n), taptalk.TapTalkError)}
@@ -122,12 +123,12 @@ def main() -> int:
         ("python-errors", ["bindings/python/README.md", "docs/src/python.md"],
          r"`(\w+(?:Error|Timeout))\b", py_errors),
         ("java-operations", ["bindings/java/README.md", "docs/src/java-android.md"],
-         rf"\b({PRODUCTS}[A-Z]\w*)\b", java_ops),
+         rf"`(?:client\.)?({PRODUCTS}[A-Z]\w*)[(`]", java_ops),
         ("java-errors", ["bindings/java/README.md", "docs/src/java-android.md"],
          r"\b(\w+Exception)\b", java_errors),
         ("cpp-operations", ["docs/src/cpp.md"], rf"\b({PRODUCTS}_\w+)\(", cpp_ops),
         ("swift-operations", ["bindings/swift/README.md", "docs/src/swift.md"],
-         rf"\b({PRODUCTS}[A-Z]\w*)\b", swift_ops),
+         rf"`(?:client\.)?({PRODUCTS}[A-Z]\w*)[(`]", swift_ops),
         ("swift-errors", ["bindings/swift/README.md", "docs/src/swift.md"],
          r"`\.(\w+)`", swift_kinds),
     ]

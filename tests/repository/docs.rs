@@ -118,9 +118,10 @@ fn docs_error_code_table_is_current() {
         "| code | constant (C) | status | was the request sent? | meaning |\n|---|---|---|---|---|\n",
     );
     for &code in LocalCode::ALL {
-        let status = match code {
-            LocalCode::HttpStatus => "the HTTP status".to_owned(),
-            _ => code.status().to_string(),
+        let status = if code.takes_http_status() {
+            "the HTTP status".to_owned()
+        } else {
+            code.status().to_string()
         };
         let sent = match code.sent() {
             Sent::No => "no",
@@ -160,12 +161,19 @@ fn default_of(key: &str) -> String {
     match key {
         "powertalk.base_url" => "none: required with the section".to_owned(),
         "sendtalk.base_url" => format!("`{}`", Product::SendTalk.default_base_url().unwrap()),
-        "onetalk.base_url" => format!("`{}`", Product::OneTalk.default_base_url().unwrap()),
+        "onetalk.base_url" | "chatbot.base_url" => {
+            format!("`{}`", Product::OneTalk.default_base_url().unwrap())
+        }
+        "chatbot.organization_id" | "chatbot.chatbot_id" | "chatbot.secret_key" => {
+            "required with the section".to_owned()
+        }
         "powertalk.server_key_id"
         | "powertalk.server_key_secret"
         | "sendtalk.api_key"
         | "onetalk.api_key" => "required with the section (unless `headers` is given)".to_owned(),
-        "powertalk.headers" | "sendtalk.headers" | "onetalk.headers" => "none".to_owned(),
+        "powertalk.headers" | "sendtalk.headers" | "onetalk.headers" | "chatbot.headers" => {
+            "none".to_owned()
+        }
         "timeout_ms" => ms(parsed.timeout),
         "connect_timeout_ms" => ms(parsed.connect_timeout),
         "dns_cache_ms" => ms(parsed.dns_cache),
@@ -201,7 +209,7 @@ fn docs_configuration_table_is_current() {
     let mut keys = Vec::new();
     for key in known_keys(&config_refusal(r#"{"zz": 1}"#)) {
         let nested = match key.as_str() {
-            "powertalk" | "sendtalk" | "onetalk" => {
+            "powertalk" | "sendtalk" | "onetalk" | "chatbot" => {
                 Some(config_refusal(&format!(r#"{{"{key}": {{"zz": 1}}}}"#)))
             }
             "retry" | "tls" => Some(config_refusal(&format!(r#"{{"{key}": {{"zz": 1}}}}"#))),

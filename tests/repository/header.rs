@@ -66,6 +66,7 @@ fn every_export_has_a_doc_comment_in_the_header() {
         "tt_reply_ok",
         "tt_reply_status",
         "tt_reply_get",
+        "tt_webhook_parse",
         "tt_cancel_new",
         "tt_cancel",
         "tt_cancel_free",
