@@ -14,14 +14,15 @@ from typing import Any, Callable, Dict, Mapping, Optional, Sequence, TypeVar
 
 from . import _fork, _native
 from ._base import Envelope, JSONDict, NativeCall, answer
+from ._chatbot import Chatbot
 from ._onetalk import OneTalk
 from ._powertalk import Contact, PowerTalk
 from ._raw import RawRequests
 from ._sendtalk import SendTalk
 from .errors import ConfigError, TapTalkError, error_from_envelope
 
-__all__ = ["Client", "RetryingClient", "PowerTalk", "SendTalk", "OneTalk", "Contact",
-           "Envelope", "JSONDict"]
+__all__ = ["Client", "RetryingClient", "PowerTalk", "SendTalk", "OneTalk", "Chatbot",
+           "Contact", "Envelope", "JSONDict"]
 
 #: ``error.code`` of a call on a closed client (``TT_ERR_CLIENT_CLOSED``).
 CLIENT_CLOSED = "90005"
@@ -61,6 +62,9 @@ class Client(RawRequests):
             https://sendtalk-api.taptalk.io).
         onetalk: ``{"api_key": "...", "base_url": "..."}`` (base_url defaults to
             https://onetalk-api.taptalk.io).
+        chatbot: a OneTalk custom chatbot's actions (:attr:`chatbot`):
+            ``{"organization_id": ..., "chatbot_id": "...", "secret_key": "..."}``, the parts
+            of the chatbot's OneTalk URL and its secret (base_url defaults to OneTalk's).
         timeout: whole-call limit in seconds (connect, send, wait, read); default 30.
         connect_timeout: connect limit in seconds (TCP and TLS); default 10.
         user_agent: added after ``taptalk/VERSION`` in the User-Agent header.
@@ -82,8 +86,9 @@ class Client(RawRequests):
         proxy_from_env: True takes the proxy from ``HTTPS_PROXY``/``ALL_PROXY`` and
             ``NO_PROXY`` (never read otherwise).
 
-    Operations are methods of three namespaces, one per product: :attr:`powertalk`,
-    :attr:`sendtalk` and :attr:`onetalk` (``client.sendtalk.send_whatsapp(...)``); any
+    Operations are methods of four namespaces, one per product: :attr:`powertalk`,
+    :attr:`sendtalk`, :attr:`onetalk` and :attr:`chatbot` (a custom chatbot's answers)
+    (``client.sendtalk.send_whatsapp(...)``); any
     operation also runs by name through :meth:`call`, and :meth:`request` reaches endpoints
     without a method. Only configured products can be called; calling another raises
     :class:`AuthError` (code 40001) without sending anything. Raises :class:`ConfigError`
@@ -111,12 +116,18 @@ class Client(RawRequests):
     def onetalk(self) -> OneTalk:
         return self._onetalk
 
+    @property
+    @_lists(Chatbot)
+    def chatbot(self) -> Chatbot:
+        return self._chatbot
+
     def __init__(
         self,
         *,
         powertalk: Optional[Mapping[str, Any]] = None,
         sendtalk: Optional[Mapping[str, Any]] = None,
         onetalk: Optional[Mapping[str, Any]] = None,
+        chatbot: Optional[Mapping[str, Any]] = None,
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         user_agent: Optional[str] = None,
@@ -131,7 +142,7 @@ class Client(RawRequests):
         self._library = _native.library()
         config: JSONDict = {}
         for name, section in (("powertalk", powertalk), ("sendtalk", sendtalk),
-                              ("onetalk", onetalk)):
+                              ("onetalk", onetalk), ("chatbot", chatbot)):
             if section is not None:
                 config[name] = dict(section)
         if timeout is not None:
@@ -152,7 +163,7 @@ class Client(RawRequests):
             config["no_proxy"] = [no_proxy] if isinstance(no_proxy, str) else list(no_proxy)
         if proxy_from_env:
             config["proxy_from_env"] = True
-        self._configured = frozenset(k for k in ("powertalk", "sendtalk", "onetalk")
+        self._configured = frozenset(k for k in ("powertalk", "sendtalk", "onetalk", "chatbot")
                                      if k in config)
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
@@ -168,6 +179,7 @@ class Client(RawRequests):
         self._powertalk = PowerTalk(self)
         self._sendtalk = SendTalk(self)
         self._onetalk = OneTalk(self)
+        self._chatbot = Chatbot(self)
 
     def _create(self, config_json: bytes) -> int:
         error_out = ctypes.c_void_p()
@@ -335,6 +347,7 @@ class RetryingClient:
     powertalk = Client.powertalk
     sendtalk = Client.sendtalk
     onetalk = Client.onetalk
+    chatbot = Client.chatbot
 
     def __init__(self, client: Client, retry: Mapping[str, int]) -> None:
         self._client = client
@@ -342,6 +355,7 @@ class RetryingClient:
         self._powertalk = PowerTalk(self)
         self._sendtalk = SendTalk(self)
         self._onetalk = OneTalk(self)
+        self._chatbot = Chatbot(self)
 
     def call(self, operation: str, request: Mapping[str, Any], *,
              raw: bool = False) -> JSONDict:
