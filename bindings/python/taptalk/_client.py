@@ -12,7 +12,7 @@ import json
 import threading
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence, TypeVar
 
-from . import _native
+from . import _fork, _native
 from ._base import Envelope, JSONDict, NativeCall, answer
 from ._chatbot import Chatbot
 from ._onetalk import OneTalk
@@ -174,6 +174,7 @@ class Client(RawRequests):
         self._closing = False
         # Set by a close() from inside a call: the last call to return frees the handle.
         self._free_when_idle = False
+        _fork.track(self)
         self._handle = self._create(json.dumps(config).encode("utf-8"))
         self._powertalk = PowerTalk(self)
         self._sendtalk = SendTalk(self)
@@ -218,6 +219,18 @@ class Client(RawRequests):
             handle, self._handle = self._handle, None
         if handle is not None:
             self._library.client_free(handle)
+
+    def _after_fork_in_child(self) -> None:
+        """In a forked child: only the forking thread exists there, so the lock (which
+        another thread may have held at the fork) is made anew, and only that thread's own
+        calls still count as running (close() would wait for the others for ever). The
+        native client needs nothing: in a child it makes its own connections."""
+        me = threading.get_ident()
+        mine = self._calling.get(me, 0)
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._calling = {me: mine} if mine else {}
+        self._in_flight = mine
 
     @property
     def closed(self) -> bool:
