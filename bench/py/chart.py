@@ -9,6 +9,7 @@ on a full run); scripts/test-docs.sh draws the book's chart from bench/results/c
 Validation-only and diagnostic rows are left out: they measure no round trip.
 """
 import sys
+import textwrap
 
 import matplotlib
 
@@ -52,7 +53,8 @@ def main(path, target):
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if note:
-        fig.text(0.01, 0.005, note[:150], fontsize=6, color="#666666")
+        fig.text(0.01, -0.02, "\n".join(textwrap.wrap(note, 140)), fontsize=6, color="#666666",
+                 va="top")
     fmt = target.rsplit(".", 1)[-1]
     fig.savefig(target, format=fmt, bbox_inches="tight", dpi=110,
                 metadata={"Date": None} if fmt == "svg" else None)
