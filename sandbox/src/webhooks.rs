@@ -206,6 +206,9 @@ impl Emitter {
         if let Some(secret) = secret {
             headers.push(("X-Secret-Key", secret));
         }
+        // Counted before it is recorded: a reader must never see the record with nothing
+        // pending (wait_for_webhooks would return before the delivery started).
+        self.pending.fetch_add(1, Ordering::SeqCst);
         let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
         let id = records.len();
         records.push(json!({
@@ -218,7 +221,6 @@ impl Emitter {
             "done": false,
         }));
         drop(records);
-        self.pending.fetch_add(1, Ordering::SeqCst);
         let delivery = Delivery {
             id,
             url: url.clone(),
