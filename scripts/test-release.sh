@@ -55,7 +55,8 @@ abi="$(awk '$2 == "TT_ABI_VERSION" { print $3 }' include/taptalk.h)"
 dist="$root/dist"
 
 # --- Build everything, and see that nothing outside dist/ and target/ changed ------------
-outside() { git status --porcelain --ignored --untracked-files=all | grep -vE '^(!!|\?\?) (dist|target)/' || true; }
+# Every changed, new or ignored file of the checkout except under dist/ and target/.
+outside() { git status --porcelain --ignored --untracked-files=all -- . ':!dist' ':!target'; }
 outside >"$work/outside.before"
 if [ -z "${TAPTALK_RELEASE_SKIP_BUILD:-}" ]; then
   start=$SECONDS
@@ -136,6 +137,11 @@ done
 for w in "$x86_wheel" "$arm_wheel" "$musl_wheel"; do
   step "$(basename "$w"): exports exactly the header's tt_* functions" exports_are_the_header "$(wheel_lib "$w")"
 done
+# No aarch64 Python here: the aarch64 wheel's library is the very file the aarch64 tarball
+# ships, which the tarball proofs below run under qemu.
+step "each manylinux wheel's library is byte-identical to its tarball's libtaptalk.so.$version" bash -c "
+  cmp '$(wheel_lib "$x86_wheel")' '$unpacked/taptalk-$version-linux-x86_64.tar.gz/taptalk-$version-linux-x86_64/lib/libtaptalk.so.$version' &&
+  cmp '$(wheel_lib "$arm_wheel")' '$unpacked/taptalk-$version-linux-aarch64.tar.gz/taptalk-$version-linux-aarch64/lib/libtaptalk.so.$version'"
 step "musllinux wheel: needs only musl's libc, no glibc symbol" bash -c "
   readelf -d '$(wheel_lib "$musl_wheel")' | grep NEEDED | grep -vq 'libc.musl-x86_64.so.1' && exit 1
   ! objdump -T '$(wheel_lib "$musl_wheel")' | grep -q GLIBC"
