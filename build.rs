@@ -1,5 +1,5 @@
 //! Generates the C header with cbindgen from the C layer (`src/ffi/*.rs`) and the error
-//! codes (`src/codes.rs`, emitted as the `TT_ERR_*` constants).
+//! codes (`src/envelope/codes.rs`, emitted as the `TT_ERR_*` constants).
 //!
 //! The header is written to `$OUT_DIR/taptalk.h` on every build; the committed copy in
 //! `include/` is only replaced when `TAPTALK_BLESS_HEADER` is set, so that a test can catch a
@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-changed=src/ffi");
-    println!("cargo:rerun-if-changed=src/codes.rs");
+    println!("cargo:rerun-if-changed=src/envelope/codes.rs");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-env-changed=TAPTALK_BLESS_HEADER");
 
@@ -27,11 +27,11 @@ fn main() {
     config.after_includes = Some(version_macros());
     let builder = cbindgen::Builder::new()
         .with_src(src.join("ffi").join("mod.rs"))
-        .with_src(src.join("codes.rs"));
+        .with_src(src.join("envelope").join("codes.rs"));
     let bindings = builder
         .with_config(config)
         .generate()
-        .expect("cbindgen could not parse src/ffi/*.rs or src/codes.rs");
+        .expect("cbindgen could not parse src/ffi/*.rs or src/envelope/codes.rs");
     bindings.write_to_file(&out);
     if env::var_os("TAPTALK_BLESS_HEADER").is_some() {
         bindings.write_to_file(crate_dir.join("include").join("taptalk.h"));

@@ -4,7 +4,9 @@
 # shared and --static, find_package with taptalk::taptalk and taptalk::taptalk_static, the
 # C++ example, an add_subdirectory project), runs each against a fresh taptalk-sandbox (C
 # and C++ under valgrind: no errors, no leaks), and checks the install tree, the SONAME, the
-# export list, the header in every language mode and the ABI baseline.
+# export list, the header in every language mode and the ABI baseline. For taptalk.hpp
+# (tests/packaging/cpp/): its operations against tt_operations(), a reply's lifetime under
+# ASan + UBSan, and a snippet that must not compile.
 #
 #   bash scripts/test-c-packaging.sh        # ends with "c-packaging: N passed, M failed"
 #
@@ -182,6 +184,27 @@ step "C++ example: g++ -std=c++17 -Wall -Wextra -Werror via pkg-config" bash -c 
   $(pc "$prefix" --cflags --libs taptalk) -Wl,-rpath,$(pc "$prefix" --variable=libdir taptalk)"
 step "C++ example: every operation against the sandbox$([ $use_valgrind = 1 ] && echo ' under valgrind')" \
   eval "run_program ./send_all"
+
+# taptalk.hpp's operations are exactly the library's own table (tt_operations()).
+cp "$root/tests/packaging/cpp/"*.cpp "$consumers/"
+cxx=(g++ -std=c++17 -Wall -Wextra -Werror -pedantic -g)
+step "C++: taptalk.hpp has a method for exactly the operations of tt_operations()" bash -c "
+  ${cxx[*]} operations.cpp -o operations $(pc "$prefix" --cflags --libs taptalk) -Wl,-rpath,$(pc "$prefix" --variable=libdir taptalk) &&
+  ./operations"
+# Issue 23 item 2: a reference bound to throw_if_error() on a temporary dangled. The fixed
+# pattern, built with ASan and UBSan, runs against the sandbox without a report.
+step "C++: reply_lifetime.cpp (a reference bound to throw_if_error() on a temporary) builds with ASan + UBSan" bash -c "
+  ${cxx[*]} -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all reply_lifetime.cpp -o reply_lifetime \
+    $(pc "$prefix" --cflags --libs taptalk) -Wl,-rpath,$(pc "$prefix" --variable=libdir taptalk)"
+step "C++: reply_lifetime runs clean under ASan + UBSan against the sandbox" \
+  eval "ASAN_OPTIONS=detect_stack_use_after_return=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        use_valgrind=0 run_program ./reply_lifetime"
+# A snippet that must NOT compile: value() on a named reply, stopped with a message that says
+# what to write; the control (the same code written that way) compiles.
+step "C++: value() on a named reply does not compile, and says why" bash -c "
+  ! ${cxx[*]} -fsyntax-only $(pc "$prefix" --cflags taptalk) value_on_lvalue.cpp 2>value_on_lvalue.err &&
+  grep -q 'taptalk::Reply::value() consumes the reply: call it on the temporary' value_on_lvalue.err &&
+  ${cxx[*]} -fsyntax-only -DTAPTALK_CONTROL $(pc "$prefix" --cflags taptalk) value_on_lvalue.cpp"
 
 # The README's programs compile as shown (they need a real key to run).
 awk '/^\/\* hello.c \*\//, /^```$/' "$root/README.md" | grep -v '^```' >hello.c

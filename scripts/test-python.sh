@@ -45,6 +45,11 @@ if ! "$venv/bin/python" -c "import pytest" >/dev/null 2>&1; then
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check pytest
 fi
+# The webhook examples (examples/python/webhook_*.py) run on Flask's and FastAPI's own servers.
+if ! "$venv/bin/python" -c "import flask, fastapi, uvicorn" >/dev/null 2>&1; then
+  echo "== installing flask, fastapi and uvicorn into $venv (the webhook examples' tests)"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check flask fastapi uvicorn
+fi
 test_python="$venv/bin/python"
 
 echo "== cargo build (libtaptalk) and cargo build -p taptalk-sandbox"

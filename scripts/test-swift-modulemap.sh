@@ -2,7 +2,10 @@
 # What of the Swift package can be checked on Linux without a Swift toolchain: its module map
 # (bindings/swift/Sources/CTapTalk/module.modulemap), loaded by Debian's clang with -fmodules,
 # from a C file that imports the CTapTalk module and calls tt_version() and tt_call() through
-# it, linked to the built library and run. Prints "swift-modulemap: N passed, M failed".
+# it, linked to the built library and run; and its sources, read by check/operations.py
+# against the operation table that program prints through the module (one typed method per
+# operation of tt_operations(), and no other) and the header's error codes (each with its
+# kind). Prints "swift-modulemap: N passed, M failed".
 # The Swift sources themselves are NOT compiled here (no Swift compiler on these machines).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +46,24 @@ if clang -std=c11 -fmodules -fmodules-cache-path="$out/cache2" \
      -fmodule-map-file="$out/broken/module.modulemap" \
      -fsyntax-only bindings/swift/check/import_module.c 2>/dev/null; then
   echo "swift-modulemap: a broken module map was accepted; the check proves nothing"
+  failed=$((failed + 1))
+else
+  passed=$((passed + 1))
+fi
+# The Swift sources against the library's operation table and error codes, and a control:
+# the same check over a copy missing one typed method must fail.
+if [ -x "$out/import_module" ] && "$out/import_module" --operations >"$out/operations.json" &&
+   python3 bindings/swift/check/operations.py "$out/operations.json" bindings/swift/Sources/TapTalk include/taptalk.h; then
+  passed=$((passed + 1))
+else
+  echo "swift-modulemap: the Swift sources do not match tt_operations() or the error codes"
+  failed=$((failed + 1))
+fi
+mkdir -p "$out/sources"
+cp bindings/swift/Sources/TapTalk/*.swift "$out/sources/"
+sed -i '/func sendtalkGetStatus(/d' "$out/sources/TapTalkClient.swift"
+if python3 bindings/swift/check/operations.py "$out/operations.json" "$out/sources" include/taptalk.h >/dev/null; then
+  echo "swift-modulemap: a Swift client without sendtalkGetStatus passed the check; it proves nothing"
   failed=$((failed + 1))
 else
   passed=$((passed + 1))

@@ -4,7 +4,9 @@
 //! The sink is called on whichever thread made the call, outside any lock of ours.
 
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
+
+use crate::fork::ForkLock;
 
 /// Log levels, as in the C ABI: 1 error, 2 warn, 3 info, 4 debug, 5 trace.
 pub mod level {
@@ -23,7 +25,11 @@ pub mod level {
 /// A log sink: `(level, target, message)`.
 pub type LogSink = dyn Fn(i32, &str, &str) + Send + Sync;
 
-static SINK: RwLock<Option<Arc<LogSink>>> = RwLock::new(None);
+/// The installed sink (boxed once more so the slot is one pointer, replaced whole: see
+/// `ForkLock`). The lock is held only to swap or clone it, never while the sink runs.
+static SINK: ForkLock<Option<Arc<Installed>>> = ForkLock::new(None);
+
+struct Installed(Arc<LogSink>);
 /// Checked before any formatting, so logging costs one atomic load when off.
 static MAX_LEVEL: AtomicI32 = AtomicI32::new(0);
 
@@ -37,14 +43,17 @@ pub const TARGET: &str = "taptalk";
 /// taptalk::set_logger(None, 0);
 /// ```
 pub fn set_logger(sink: Option<Arc<LogSink>>, max_level: i32) {
-    let mut slot = SINK.write().unwrap_or_else(|e| e.into_inner());
     let level = if sink.is_some() {
         max_level.clamp(0, level::TRACE)
     } else {
         0
     };
-    *slot = sink;
+    let installed = sink.map(|sink| Arc::new(Installed(sink)));
+    let mut slot = SINK.lock();
+    let previous = std::mem::replace(&mut *slot, installed);
     MAX_LEVEL.store(level, Ordering::SeqCst);
+    drop(slot);
+    drop(previous);
 }
 
 pub(crate) fn enabled(level: i32) -> bool {
@@ -58,9 +67,9 @@ pub(crate) fn emit(level: i32, line: impl FnOnce() -> String) {
     }
     // Clone the sink out so it runs without our lock held: it may take its time, or even
     // replace itself.
-    let sink = SINK.read().unwrap_or_else(|e| e.into_inner()).clone();
-    if let Some(sink) = sink {
-        sink(level, TARGET, &line());
+    let sink = SINK.lock().clone();
+    if let Some(installed) = sink {
+        (installed.0)(level, TARGET, &line());
     }
 }
 

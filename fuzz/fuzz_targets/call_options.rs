@@ -72,13 +72,16 @@ fn expected_for_options(options: &[u8]) -> Option<Expected> {
             message,
         })
     };
-    let map = match serde_json::from_str::<Value>(text) {
+    let map = match common::standard_json(text) {
         Ok(Value::Object(map)) => map,
         Ok(_) => return refused("", Some("The options must be a JSON object".to_owned())),
         Err(e) => return refused("", Some(format!("The options are not valid JSON: {e}"))),
     };
     if let Some(unknown) = map.keys().find(|k| k.as_str() != "retry") {
-        let message = format!("Unknown config key '{unknown}' (known keys here: retry)");
+        let message = format!(
+            "Unknown config key {} (known keys here: retry)",
+            common::quoted(unknown)
+        );
         return refused(unknown, Some(message));
     }
     let retry = map.get("retry")?;

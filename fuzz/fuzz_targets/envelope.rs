@@ -1,19 +1,22 @@
 //! `Envelope::from_server_body`, the parsing of every server reply.
 //!
-//! Checked against a parse by serde_json: accepted exactly when the body is a JSON value
+//! Checked against a standard parse (`common::standard_json`: serde_json's tokenizer with no
+//! private `raw_value` key): accepted exactly when the body is a JSON value
 //! with an integer `status` and an `error` object; then the text is kept byte for byte and
 //! `status`, `code`, `message`, `field`, `data` and `is_success` agree with that parse. The
 //! transport decodes bodies with `String::from_utf8_lossy`, so non-UTF-8 input goes the same way.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+
+mod common;
 use serde_json::Value;
 use taptalk::Envelope;
 
 fuzz_target!(|data: &[u8]| {
     let body = String::from_utf8_lossy(data);
     let envelope = Envelope::from_server_body(&body);
-    let value = serde_json::from_str::<Value>(&body).ok();
+    let value = common::standard_json(&body).ok();
     let accepted = value.as_ref().is_some_and(|v| {
         v.get("status").and_then(Value::as_i64).is_some()
             && v.get("error").is_some_and(Value::is_object)
@@ -24,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
         // surrogate escape ("\ud83d" with no low surrogate) or a number too large for an f64
         // (1e400) there, which serde_json's full parse refuses, is passed on.
         let known = envelope.is_some()
-            && serde_json::from_str::<Value>(&body).is_err_and(|e| {
+            && common::standard_json(&body).is_err_and(|e| {
                 let e = e.to_string();
                 e.contains("escape") || e.contains("surrogate") || e.contains("out of range")
             });

@@ -8,14 +8,19 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+
+mod common;
 use serde_json::Value;
 use taptalk::{validate, Operation};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(request) = serde_json::from_slice::<Value>(data) else {
+    let Ok(request) = std::str::from_utf8(data)
+        .map_err(|_| ())
+        .and_then(|text| common::standard_json(text).map_err(|_| ()))
+    else {
         return;
     };
-    let reparsed: Value = serde_json::from_str(&request.to_string()).expect("re-serialization");
+    let reparsed: Value = common::standard_json(&request.to_string()).expect("re-serialization");
     for &op in Operation::ALL {
         let result = validate(op, &request);
         assert_eq!(result, validate(op, &request), "not deterministic");

@@ -1,6 +1,7 @@
 //! The command line of the `taptalk-sandbox` binary.
 
 use crate::config::SandboxConfig;
+use crate::settings::{MAX_IDLE_TIMEOUT_MS, MAX_LATENCY_MS};
 use crate::tls::SandboxTls;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -74,11 +75,23 @@ Usage: taptalk-sandbox [FLAGS]
   --powertalk-max-body-chars N   PowerTalk bodies longer than this are split [{}]
   --threads N                    worker threads [{}]
   --max-request-bytes N          larger request bodies get HTTP 413 [{}]
+  --no-keep-alive                answer every request with `Connection: close`
+  --idle-timeout-ms MS           close a kept-alive connection idle this long [{}]
+  --latency-ms MS                delay every API answer by MS, holding no thread [{}]
   --tls                          serve HTTPS with a CA and a certificate for localhost,
                                  127.0.0.1 and ::1 made up at start
   --tls-dir DIR                  where --tls writes ca.pem, cert.pem, key.pem [a temp dir]
   --tls-cert FILE --tls-key FILE serve HTTPS with this PEM certificate chain and key
   --tls-ca FILE                  the CA certificate clients should trust (with --tls-cert)
+  --webhook-url URL              POST OneTalk organisation webhooks (message statuses,
+                                 resolved cases) to this http:// URL
+  --webhook-secret S             send X-Secret-Key: S on them too [none, as documented]
+  --chatbot-url URL              POST a custom chatbot's inbound messages to this http:// URL
+  --chatbot-secret S             the chatbot's secret: X-Secret-Key on its inbound
+                                 messages, Secret-Key on its actions [{}]
+  --organization-id N            organizationID in webhooks and the chatbot's URL [{}]
+  --chatbot-id ID                the chatbot's id in its URL [{}]
+  --webhook-attempts N           tries per callback delivery before it is dropped [{}]
   -h, --help                     print this help
   -V, --version                  print the version
 
@@ -96,6 +109,12 @@ The control API is under /_sandbox/ (see the README).
         d.powertalk_max_body_chars,
         d.threads,
         d.max_request_bytes,
+        d.idle_timeout.as_millis(),
+        d.latency.as_millis(),
+        d.webhooks.chatbot_secret,
+        d.webhooks.organization_id,
+        d.webhooks.chatbot_id,
+        d.webhooks.attempts,
     )
 }
 
@@ -120,6 +139,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "-V" | "--version" => return Ok(Command::Version),
             "--tls" if inline.is_none() => {
                 tls.generate = true;
+                continue;
+            }
+            "--no-keep-alive" if inline.is_none() => {
+                config.keep_alive = false;
                 continue;
             }
             _ => {}
@@ -153,10 +176,44 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             }
             "--threads" => config.threads = number::<usize>(&flag, &value)?.max(1),
             "--max-request-bytes" => config.max_request_bytes = number(&flag, &value)?,
+            "--idle-timeout-ms" => {
+                let ms = number(&flag, &value)?;
+                if ms > MAX_IDLE_TIMEOUT_MS {
+                    return Err(format!("{flag}: at most {MAX_IDLE_TIMEOUT_MS}"));
+                }
+                config.idle_timeout = Duration::from_millis(ms)
+            }
+            "--latency-ms" => {
+                let ms = number(&flag, &value)?;
+                if ms > MAX_LATENCY_MS {
+                    return Err(format!("{flag}: at most {MAX_LATENCY_MS}"));
+                }
+                config.latency = Duration::from_millis(ms)
+            }
             "--tls-cert" => tls.cert = Some(value.into()),
             "--tls-key" => tls.key = Some(value.into()),
             "--tls-ca" => tls.ca = Some(value.into()),
             "--tls-dir" => tls.dir = Some(value.into()),
+            "--webhook-url" | "--chatbot-url" | "--webhook-secret" | "--chatbot-secret"
+            | "--chatbot-id" => {
+                let key = flag.trim_start_matches("--").replace('-', "_");
+                let map = serde_json::Map::from_iter([(key, serde_json::Value::from(value))]);
+                config
+                    .webhooks
+                    .apply(&map)
+                    .map_err(|(_, why)| format!("--{why}"))?;
+            }
+            "--organization-id" => config.webhooks.organization_id = number(&flag, &value)?,
+            "--webhook-attempts" => {
+                let map = serde_json::Map::from_iter([(
+                    "attempts".to_string(),
+                    number::<u64>(&flag, &value)?.into(),
+                )]);
+                config
+                    .webhooks
+                    .apply(&map)
+                    .map_err(|(_, why)| format!("{flag}: {why}"))?;
+            }
             _ => return Err(format!("unknown flag {flag} (see --help)")),
         }
     }
@@ -215,13 +272,26 @@ mod tests {
             "500",
             "--delivery-delay-ms",
             "0",
+            "--no-keep-alive",
+            "--idle-timeout-ms=250",
+            "--latency-ms",
+            "50",
         ]);
         assert_eq!(listen, "127.0.0.1:0");
         assert_eq!(c.sendtalk_api_key, "k");
         assert_eq!(c.invalid_recipients, ["1", "2", "3"]);
         assert_eq!(c.sendtalk_balance, Some(500));
         assert_eq!(c.delivery_delay, Duration::ZERO);
-        assert_eq!(run(&[]).0, DEFAULT_LISTEN);
+        assert!(!c.keep_alive);
+        assert_eq!(c.idle_timeout, Duration::from_millis(250));
+        assert_eq!(c.latency, Duration::from_millis(50));
+        let (listen, d) = run(&[]);
+        assert_eq!(listen, DEFAULT_LISTEN);
+        assert!(d.keep_alive);
+        assert_eq!(
+            (d.idle_timeout, d.latency),
+            (Duration::from_secs(5), Duration::ZERO)
+        );
     }
 
     #[test]
@@ -256,6 +326,8 @@ mod tests {
         assert!(err(&["--nope", "1"]).contains("unknown flag"));
         assert!(err(&["--threads"]).contains("needs a value"));
         assert!(err(&["--threads", "x"]).contains("whole number"));
+        assert!(err(&["--latency-ms", "60001"]).contains("at most 60000"));
+        assert!(err(&["--idle-timeout-ms", "3600001"]).contains("at most 3600000"));
         assert!(matches!(parse(["--help".to_string()]), Ok(Command::Help)));
     }
 
@@ -275,6 +347,9 @@ mod tests {
             "--powertalk-max-body-chars",
             "--threads",
             "--max-request-bytes",
+            "--no-keep-alive",
+            "--idle-timeout-ms",
+            "--latency-ms",
             "--tls",
             "--tls-dir",
             "--tls-cert",

@@ -1,3 +1,6 @@
+//! The sandbox clock: Unix milliseconds that never go backwards, which a test may freeze
+//! and advance (`POST /_sandbox/clock`).
+
 use serde_json::{json, Value};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};

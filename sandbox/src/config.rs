@@ -1,4 +1,7 @@
+//! How a sandbox starts: keys, product switches, limits and the server's connection behaviour.
+
 use crate::tls::SandboxTls;
+use crate::webhooks::WebhookSettings;
 use std::time::Duration;
 
 /// How a sandbox starts. Everything a test may want to vary without touching
@@ -23,6 +26,16 @@ pub struct SandboxConfig {
     pub max_request_bytes: usize,
     /// Serve HTTPS with this certificate instead of plain HTTP.
     pub tls: Option<SandboxTls>,
+    /// Keep HTTP/1.1 connections open for further requests, as real servers do; `false`
+    /// answers every request with `Connection: close`.
+    pub keep_alive: bool,
+    /// A kept-alive connection idle this long is closed by the server.
+    pub idle_timeout: Duration,
+    /// Every API answer waits this long first (at most a minute), holding no thread.
+    pub latency: Duration,
+    /// Outgoing callbacks: the organisation webhook's and the custom chatbot's URLs, the
+    /// chatbot's ids and secret, retries.
+    pub webhooks: WebhookSettings,
 }
 
 pub const DEFAULT_POWERTALK_KEY_ID: &str = "sandbox-powertalk-key-id";
@@ -45,6 +58,10 @@ impl Default for SandboxConfig {
             threads: 8,
             max_request_bytes: 1024 * 1024,
             tls: None,
+            keep_alive: true,
+            idle_timeout: Duration::from_secs(5),
+            latency: Duration::ZERO,
+            webhooks: WebhookSettings::default(),
         }
     }
 }

@@ -2,10 +2,11 @@
 //! inject faults, change settings. Answers use the vendor's envelope too, so
 //! one JSON reader serves a test for both.
 
+use crate::chatbot;
 use crate::faults::Fault;
-use crate::http::Head;
 use crate::reply::Reply;
-use crate::state::{Shared, Tier};
+use crate::request::{query_object, Head};
+use crate::state::Shared;
 use serde_json::{json, Value};
 
 /// A refused control request: the field at fault and why.
@@ -54,12 +55,32 @@ const ENDPOINTS: &[(&str, &str, &str)] = &[
     (
         "POST",
         "/_sandbox/onetalk/cases/close",
-        "close a case: {\"caseID\": ..}",
+        "close (resolve) a case, which sends case_resolved: {\"caseID\": ..}",
+    ),
+    (
+        "GET",
+        "/_sandbox/webhooks",
+        "outgoing callbacks: every delivery with its attempts, how many are pending, the settings",
+    ),
+    (
+        "POST",
+        "/_sandbox/webhooks",
+        "change callback settings: webhook_url, webhook_secret, chatbot_url, chatbot_secret, attempts, retry_delay_ms, timeout_ms",
+    ),
+    (
+        "POST",
+        "/_sandbox/chatbot/messages",
+        "a customer writes to the chatbot: {\"phone\", \"text\", \"channelID\"?, \"contactName\"?}",
     ),
     (
         "GET",
         "/_sandbox/requests",
         "request log (?path= to filter)",
+    ),
+    (
+        "GET",
+        "/_sandbox/connections",
+        "connections accepted and open, API requests in flight and the most at once",
     ),
     (
         "POST",
@@ -76,7 +97,7 @@ const ENDPOINTS: &[(&str, &str, &str)] = &[
     (
         "POST",
         "/_sandbox/settings",
-        "change runtime settings (e.g. onetalk_since_reading: after|at_or_after, onetalk_page_edge: keep_groups|split_groups)",
+        "change runtime settings (e.g. keep_alive, idle_timeout_ms, latency_ms, onetalk_since_reading: after|at_or_after, onetalk_page_edge: keep_groups|split_groups)",
     ),
     (
         "GET",
@@ -153,10 +174,24 @@ pub fn handle(shared: &Shared, head: &Head, body: &[u8]) -> Reply {
             Ok(json!({ "messages": onetalk_messages(shared) }))
         }
         ("POST", "/_sandbox/onetalk/cases/close") => close_case(shared, &input),
+        ("GET", "/_sandbox/webhooks") => Ok(shared.lock().webhooks.to_json()),
+        ("POST", "/_sandbox/webhooks") => webhook_settings(shared, &input),
+        ("POST", "/_sandbox/chatbot/messages") => {
+            let now = shared.clock.now_ms();
+            let state = &mut *shared.lock();
+            chatbot::customer_message(
+                &mut state.onetalk,
+                &mut state.ids,
+                &state.webhooks,
+                &input,
+                now,
+            )
+        }
         ("GET", "/_sandbox/requests") => {
-            let query = crate::http::query_object(&head.query);
+            let query = query_object(&head.query);
             Ok(json!({ "requests": requests(shared, query["path"].as_str()) }))
         }
+        ("GET", "/_sandbox/connections") => Ok(json!({ "connections": shared.traffic.to_json() })),
         ("POST", "/_sandbox/reset") => {
             shared.reset();
             Ok(json!({ "success": true }))
@@ -218,11 +253,23 @@ pub fn close_case(shared: &Shared, input: &Value) -> Result<Value, Refusal> {
         return Err(("caseID".into(), "Case ID is required".into()));
     };
     let now = shared.clock.now_ms();
-    if shared.lock().onetalk.close_case(case_id, now) {
-        Ok(json!({ "success": true }))
-    } else {
-        Err(("caseID".into(), "Case is not found".into()))
+    let state = &mut *shared.lock();
+    match chatbot::resolve(&mut state.onetalk, &state.webhooks, case_id, now) {
+        Some(()) => Ok(json!({ "success": true })),
+        None => Err(("caseID".into(), "Case is not found".into())),
     }
+}
+
+/// Changes the outgoing callbacks' settings; all keys are checked first.
+pub fn webhook_settings(shared: &Shared, input: &Value) -> Result<Value, Refusal> {
+    let Some(map) = input.as_object() else {
+        return Err((String::new(), "Settings must be a JSON object".into()));
+    };
+    let mut state = shared.lock();
+    let mut next = state.webhooks.settings.clone();
+    next.apply(map)?;
+    state.webhooks.reconfigure(next);
+    Ok(state.webhooks.to_json())
 }
 
 pub fn check_ticket(shared: &Shared, input: &Value) -> Result<Value, Refusal> {
@@ -258,56 +305,12 @@ pub fn apply_settings(shared: &Shared, input: &Value) -> Result<Value, Refusal> 
     let Some(map) = input.as_object() else {
         return Err((String::new(), "Settings must be a JSON object".into()));
     };
-    let refuse = |field: &str, message: &str| Err((field.to_string(), message.to_string()));
     let now = shared.clock.now_ms();
     let mut state = shared.lock();
     let mut next = state.settings.clone();
     for (key, value) in map {
-        match key.as_str() {
-            "onetalk_tier" => match value.as_str().and_then(Tier::parse) {
-                Some(tier) => next.onetalk_tier = tier,
-                None => {
-                    return refuse(
-                        key,
-                        "onetalk_tier must be \"ok\", \"none\" or \"feature_missing\"",
-                    )
-                }
-            },
-            "sendtalk_balance" => match value {
-                Value::Null => next.sendtalk_balance = None,
-                v => match v.as_u64() {
-                    Some(b) => next.sendtalk_balance = Some(b),
-                    None => return refuse(key, "sendtalk_balance must be a whole number or null"),
-                },
-            },
-            "sendtalk_price" => match value.as_u64() {
-                Some(p) => next.sendtalk_price = p,
-                None => return refuse(key, "sendtalk_price must be a whole number"),
-            },
-            "invalid_recipients" => {
-                let phones: Option<Vec<String>> = value
-                    .as_array()
-                    .and_then(|a| a.iter().map(|p| p.as_str().map(str::to_string)).collect());
-                match phones {
-                    Some(phones) => next.invalid_recipients = phones,
-                    None => return refuse(key, "invalid_recipients must be an array of phones"),
-                }
-            }
-            "delivery_delay_ms" => match value.as_u64() {
-                Some(ms) if ms <= 3_600_000 => next.delivery_delay_ms = ms,
-                _ => return refuse(key, "delivery_delay_ms must be from 0 to 3600000"),
-            },
-            "powertalk_max_body_chars" => match value.as_u64() {
-                Some(n) if n >= 1 => next.powertalk_max_body_chars = n as usize,
-                _ => return refuse(key, "powertalk_max_body_chars must be at least 1"),
-            },
-            "onetalk_since_reading" | "onetalk_page_edge" => {
-                if let Err(message) = next.onetalk_paging.set(key, value) {
-                    return refuse(key, message);
-                }
-            }
-            _ => return refuse(key, "unknown setting"),
-        }
+        next.set(key, value)
+            .map_err(|message| (key.clone(), message.to_string()))?;
     }
     // Messages already due under the old delay keep their delivery times.
     let old_delay = state.settings.delivery_delay_ms;

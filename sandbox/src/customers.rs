@@ -1,8 +1,9 @@
 //! OneTalk customer users (`user/sync_contact`) and their auth tickets
 //! (`user/request_auth_ticket`, which also creates or updates the user it names).
 
+use crate::ids::Ids;
 use crate::reply::Reply;
-use crate::state::Shared;
+use crate::tickets::Tickets;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -48,19 +49,20 @@ impl Customers {
     }
 }
 
-pub fn sync_contact(shared: &Shared, request: &Value) -> Reply {
-    let now = shared.clock.now_ms();
-    let mut state = shared.lock();
-    let user = state.customers.upsert(request, now).clone();
+pub fn sync_contact(customers: &mut Customers, request: &Value, now: u64) -> Reply {
+    let user = customers.upsert(request, now).clone();
     Reply::ok(json!({ "success": true, "message": "Contact synced", "user": user }))
 }
 
-pub fn request_auth_ticket(shared: &Shared, request: &Value) -> Reply {
-    let now = shared.clock.now_ms();
-    let mut guard = shared.lock();
-    let state = &mut *guard;
-    state.customers.upsert(request, now);
+pub fn request_auth_ticket(
+    customers: &mut Customers,
+    tickets: &mut Tickets,
+    ids: &mut Ids,
+    request: &Value,
+    now: u64,
+) -> Reply {
+    customers.upsert(request, now);
     let user = request["customerUserID"].as_str().unwrap_or_default();
-    let ticket = state.tickets.issue(&mut state.ids, "onetalk", user, now);
+    let ticket = tickets.issue(ids, "onetalk", user, now);
     Reply::ok(json!({ "ticket": ticket }))
 }

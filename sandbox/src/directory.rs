@@ -5,8 +5,9 @@
 //! never seen is refused (404 40401, field "107"), since the real server has no such user to
 //! add. Participants apply to new rooms only, as the vendor documents; an update keeps them.
 
+use crate::ids::Ids;
 use crate::reply::Reply;
-use crate::state::Shared;
+use crate::tickets::Tickets;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -66,9 +67,8 @@ impl Directory {
     }
 }
 
-pub fn update_user(shared: &Shared, request: &Value) -> Reply {
-    let now = shared.clock.now_ms();
-    let user_id = shared.lock().directory.upsert_user(request, now);
+pub fn update_user(directory: &mut Directory, request: &Value, now: u64) -> Reply {
+    let user_id = directory.upsert_user(request, now);
     Reply::ok(json!({ "userID": user_id }))
 }
 
@@ -81,11 +81,12 @@ const ROOM_FIELDS: [&str; 6] = [
     "participantUserRoles",
 ];
 
-pub fn create_or_update_room(shared: &Shared, request: &Value) -> Reply {
-    let now = shared.clock.now_ms();
-    let mut guard = shared.lock();
-    let state = &mut *guard;
-    let directory = &mut state.directory;
+pub fn create_or_update_room(
+    directory: &mut Directory,
+    ids: &mut Ids,
+    request: &Value,
+    now: u64,
+) -> Reply {
     let xc_room_id = request["xcRoomID"].as_str().unwrap_or_default().to_string();
     if !directory.rooms.contains_key(&xc_room_id) {
         let participants: Vec<String> = request["participantXCUserIDs"]
@@ -104,7 +105,7 @@ pub fn create_or_update_room(shared: &Shared, request: &Value) -> Reply {
             return Reply::api_error(404, "40401", &message, "107");
         }
         let room = json!({
-            "roomID": state.ids.case_id(),
+            "roomID": ids.case_id(),
             "xcRoomID": xc_room_id,
             "type": 0,
             "name": "",
@@ -130,12 +131,15 @@ pub fn create_or_update_room(shared: &Shared, request: &Value) -> Reply {
     Reply::ok(json!({ "room": room.clone() }))
 }
 
-pub fn request_auth_ticket(shared: &Shared, request: &Value) -> Reply {
-    let now = shared.clock.now_ms();
-    let mut guard = shared.lock();
-    let state = &mut *guard;
-    state.directory.upsert_user(request, now);
+pub fn request_auth_ticket(
+    directory: &mut Directory,
+    tickets: &mut Tickets,
+    ids: &mut Ids,
+    request: &Value,
+    now: u64,
+) -> Reply {
+    directory.upsert_user(request, now);
     let user = request["xcUserID"].as_str().unwrap_or_default();
-    let ticket = state.tickets.issue(&mut state.ids, "powertalk", user, now);
+    let ticket = tickets.issue(ids, "powertalk", user, now);
     Reply::ok(json!({ "ticket": ticket }))
 }

@@ -1,3 +1,6 @@
+//! Injected faults (`POST /_sandbox/faults`): what each kind does, how its JSON reads, and
+//! the queue that hands one use of a fault to each request it applies to.
+
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -16,6 +19,31 @@ pub enum FaultKind {
     /// Read and handle the request (a send is stored), then drop the
     /// connection without answering: the client cannot know it went through.
     ResetAfterRead,
+    /// The server closes an idle kept-alive connection just as the client reuses it; each
+    /// side of that race on its own, so a test can produce either deterministically.
+    IdleClose(IdleSide),
+}
+
+/// Which side of the idle-close race an `idle_close` fault produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdleSide {
+    /// `"after_reply"`: answer this request normally (no `Connection: close`), then close
+    /// the connection (FIN) the moment the answer is out, as an idle timeout firing before
+    /// the client writes again would. A careful client notices and connects afresh.
+    AfterReply,
+    /// `"on_reuse"`: the next request that arrives on a reused connection (not the first
+    /// on it) is not read: the connection is closed with no answer, as when the server's
+    /// idle close crossed the client's write. Requests on fresh connections pass untouched
+    /// and leave the fault pending.
+    OnReuse,
+}
+
+impl FaultKind {
+    /// Whether the fault may be used by a request that is the `reused` (or first) one on
+    /// its connection.
+    fn applies(&self, reused: bool) -> bool {
+        reused || *self != FaultKind::IdleClose(IdleSide::OnReuse)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -76,9 +104,14 @@ impl Fault {
             }
             "reset_before_read" => FaultKind::ResetBeforeRead,
             "reset_after_read" => FaultKind::ResetAfterRead,
+            "idle_close" => match v["when"].as_str() {
+                Some("after_reply") => FaultKind::IdleClose(IdleSide::AfterReply),
+                Some("on_reuse") => FaultKind::IdleClose(IdleSide::OnReuse),
+                _ => return bad("when", "when must be \"after_reply\" or \"on_reuse\""),
+            },
             _ => return bad(
                 "kind",
-                "kind must be one of delay, status, retry_after, reset_before_read, reset_after_read",
+                "kind must be one of delay, status, retry_after, reset_before_read, reset_after_read, idle_close",
             ),
         };
         Ok(Fault {
@@ -108,6 +141,13 @@ impl Fault {
             }
             FaultKind::ResetBeforeRead => v["kind"] = json!("reset_before_read"),
             FaultKind::ResetAfterRead => v["kind"] = json!("reset_after_read"),
+            FaultKind::IdleClose(side) => {
+                v["kind"] = json!("idle_close");
+                v["when"] = json!(match side {
+                    IdleSide::AfterReply => "after_reply",
+                    IdleSide::OnReuse => "on_reuse",
+                });
+            }
         }
         v
     }
@@ -124,14 +164,16 @@ impl Faults {
         self.queue.push_back(fault);
     }
 
-    /// Takes one use of the first fault for this path; a fault for the exact
-    /// path wins over a "*" one added earlier.
-    pub fn take(&mut self, path: &str) -> Option<FaultKind> {
+    /// Takes one use of the first fault for this path that applies to a request arriving
+    /// on a `reused` connection (or a fresh one); a fault for the exact path wins over a
+    /// "*" one added earlier.
+    pub fn take(&mut self, path: &str, reused: bool) -> Option<FaultKind> {
+        let fits = |f: &Fault, p: &str| f.path == p && f.kind.applies(reused);
         let index = self
             .queue
             .iter()
-            .position(|f| f.path == path)
-            .or_else(|| self.queue.iter().position(|f| f.path == "*"))?;
+            .position(|f| fits(f, path))
+            .or_else(|| self.queue.iter().position(|f| fits(f, "*")))?;
         let fault = &mut self.queue[index];
         let kind = fault.kind.clone();
         fault.remaining -= 1;
@@ -158,15 +200,40 @@ mod tests {
                 .unwrap();
         faults.add(f);
         faults.add(Fault::from_json(&json!({"path": "*", "kind": "reset_before_read"})).unwrap());
-        assert_eq!(faults.take("/b"), Some(FaultKind::ResetBeforeRead));
-        assert_eq!(faults.take("/b"), None);
+        assert_eq!(faults.take("/b", false), Some(FaultKind::ResetBeforeRead));
+        assert_eq!(faults.take("/b", false), None);
         let status = FaultKind::Status {
             status: 503,
             body: None,
         };
-        assert_eq!(faults.take("/a"), Some(status.clone()));
-        assert_eq!(faults.take("/a"), Some(status));
-        assert_eq!(faults.take("/a"), None);
+        assert_eq!(faults.take("/a", false), Some(status.clone()));
+        assert_eq!(faults.take("/a", true), Some(status));
+        assert_eq!(faults.take("/a", false), None);
+    }
+
+    #[test]
+    fn an_on_reuse_idle_close_waits_for_a_reused_connection() {
+        let mut faults = Faults::default();
+        let spec = json!({"path": "*", "kind": "idle_close", "when": "on_reuse"});
+        faults.add(Fault::from_json(&spec).unwrap());
+        let after = json!({"path": "/a", "kind": "idle_close", "when": "after_reply"});
+        faults.add(Fault::from_json(&after).unwrap());
+        assert_eq!(
+            faults.to_json()[0],
+            json!({"path": "*", "count": 1, "kind": "idle_close", "when": "on_reuse"})
+        );
+        assert_eq!(faults.take("/b", false), None);
+        assert_eq!(
+            faults.take("/a", false),
+            Some(FaultKind::IdleClose(IdleSide::AfterReply))
+        );
+        assert_eq!(
+            faults.take("/b", true),
+            Some(FaultKind::IdleClose(IdleSide::OnReuse))
+        );
+        assert_eq!(faults.to_json(), json!([]));
+        let err = Fault::from_json(&json!({"path": "*", "kind": "idle_close"})).unwrap_err();
+        assert_eq!(err.0, "when");
     }
 
     #[test]

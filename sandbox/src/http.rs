@@ -1,155 +1,240 @@
-//! One request from arrival to answer: faults, framing limits, the key
-//! header, validation, then the product handler.
+//! One request from arrival to answer: faults, framing limits, the key header, validation,
+//! the product handler, the latency setting, and how the connection goes on afterwards.
+//!
+//! Everything that waits (a delay fault, the latency, a slow body) is an async sleep or
+//! read, so a thousand waiting requests hold no thread; the state lock is only taken for
+//! bookkeeping, never across a wait.
 
-use crate::faults::FaultKind;
+use crate::body::{self, ReplyBody};
+use crate::conn::{Conn, Ending};
+use crate::faults::{FaultKind, IdleSide};
 use crate::reply::Reply;
-use crate::socket::Connection;
-use crate::state::{Shared, Tier};
-use crate::{auth, control, routes};
-use serde_json::{json, Map, Value};
-use std::io::{ErrorKind, Read, Write};
+use crate::request::{query_object, Head};
+use crate::settings::Tier;
+use crate::state::Shared;
+use crate::{auth, chatbot, control, routes};
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONNECTION, CONTENT_TYPE};
+use hyper::{HeaderMap, Request, Response};
+use serde_json::{json, Value};
+use std::convert::Infallible;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 use std::time::Duration;
 use taptalk::{Operation, Product};
-use tiny_http::{Request, StatusCode};
 
-/// How long a client may take to send a body once its headers arrived.
-pub const BODY_TIMEOUT: Duration = Duration::from_secs(5);
-/// An oversized body up to this size is read and discarded so the
-/// connection can carry the 413 and stay open; a larger one is cut off.
-const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
-/// tiny_http itself reads bodies up to this size before handing us the
-/// request, so only larger ones can stall a worker.
-const PREREAD_BYTES: usize = 1024;
 /// Request bodies longer than this are shortened in the request log.
 const LOGGED_BODY_BYTES: usize = 64 * 1024;
 
-/// A request line split into its parts; the body is read separately.
-pub struct Head {
-    pub method: String,
-    pub path: String,
-    pub query: String,
-}
-
-impl Head {
-    fn of(request: &Request) -> Head {
-        let url = request.url();
-        let (path, query) = url.split_once('?').unwrap_or((url, ""));
-        Head {
-            method: request.method().as_str().to_string(),
-            path: path.to_string(),
-            query: query.to_string(),
-        }
-    }
-}
-
-/// A body that could not be read, and what that leaves of the connection.
-struct BodyError {
-    reply: Reply,
-    after: Aftermath,
-}
-
+/// What happens to the connection once the request is dealt with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Aftermath {
-    /// The body was consumed; the connection can carry the next request.
-    KeepAlive,
-    /// Part of the body is unread: answer, then close.
-    Close,
-    /// So much is unread that tiny_http must never try to skip it (it would
-    /// allocate the whole remainder at once): answer on the raw socket.
-    Abandon,
+enum After {
+    /// Answer; keep the connection if the client and the settings allow.
+    Answer,
+    /// Answer with `Connection: close`: part of the body is unread.
+    AnswerAndClose,
+    /// Answer, then close as soon as the answer is out, saying nothing (idle close).
+    AnswerThenCloseIdle,
+    /// No answer: reset the connection.
+    Reset,
+    /// No answer: close the connection without reading the request (idle close on reuse).
+    CloseUnread,
 }
 
-pub fn serve(shared: &Shared, port: u16, mut request: Request) {
-    let head = Head::of(&request);
-    if head.path == "/_sandbox" || head.path.starts_with("/_sandbox/") {
-        match read_body(shared, port, &mut request) {
-            Ok(body) => {
-                let reply = guarded(|| control::handle(shared, &head, &body));
-                respond(request, reply);
-            }
-            Err(e) => refuse(port, request, e),
+pub async fn serve(
+    shared: Arc<Shared>,
+    conn: Arc<Conn>,
+    request: Request<Incoming>,
+) -> Result<Response<ReplyBody>, Infallible> {
+    let nth = conn.next_request();
+    let answering = conn.answering();
+    let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    let head = Head::new(request.method().as_str(), target);
+    let (parts, body) = request.into_parts();
+    let (reply, after) = if head.is_control() {
+        match body::read(&parts.headers, body, shared.config.max_request_bytes).await {
+            Ok(body) => (
+                guarded(|| control::handle(&shared, &head, &body)),
+                After::Answer,
+            ),
+            Err(e) => (e.reply, close_if(e.close)),
         }
-        return;
+    } else {
+        // A task of its own, so that a request whose client gives up (a timeout) is still
+        // handled to the end and logged, as by a real server: hyper drops this future when
+        // the connection goes, the task lives on.
+        let task = tokio::spawn({
+            let (shared, conn) = (shared.clone(), conn.clone());
+            async move {
+                let _in_flight = shared.traffic.request();
+                let done = api(&shared, &conn, nth, &head, &parts.headers, body).await;
+                let latency = shared.lock().settings.latency_ms;
+                tokio::time::sleep(Duration::from_millis(latency)).await;
+                done
+            }
+        });
+        let (reply, after) = task
+            .await
+            .unwrap_or_else(|_| (Some(internal_error()), After::AnswerAndClose));
+        match (reply, after) {
+            (Some(reply), After::Answer | After::AnswerAndClose | After::AnswerThenCloseIdle) => {
+                (reply, after)
+            }
+            // No answer: the connection task drops the connection, and this future with it.
+            (_, After::CloseUnread) => return unanswered(&conn, Ending::CloseUnread).await,
+            _ => return unanswered(&conn, Ending::Reset).await,
+        }
+    };
+    if after == After::AnswerThenCloseIdle {
+        conn.end(Ending::CloseWhenIdle);
     }
+    let keep_alive = shared.lock().settings.keep_alive;
+    let close = after == After::AnswerAndClose || !keep_alive;
+    Ok(response(reply, close, answering))
+}
 
+async fn unanswered(conn: &Conn, ending: Ending) -> Result<Response<ReplyBody>, Infallible> {
+    conn.end(ending);
+    std::future::pending().await
+}
+
+fn close_if(close: bool) -> After {
+    if close {
+        After::AnswerAndClose
+    } else {
+        After::Answer
+    }
+}
+
+/// An API request: the answer (`None`: close the connection unanswered, unread) and what
+/// follows it. Every request is logged once its fate is known.
+async fn api(
+    shared: &Shared,
+    conn: &Conn,
+    nth: u64,
+    head: &Head,
+    headers: &HeaderMap,
+    body: Incoming,
+) -> (Option<Reply>, After) {
     let mut entry = json!({
         "time": shared.clock.now_ms(),
         "method": head.method,
         "path": head.path,
         "query": head.query,
-        "headers": request.headers().iter().map(|h| h.field.as_str().as_str()).collect::<Vec<_>>(),
+        "headers": headers.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
         "body": Value::Null,
         "fault": Value::Null,
+        "connection": conn.id,
+        "connection_request": nth,
+        "processed": false,
     });
-    let fault = shared.lock().faults.take(&head.path);
-    let mut reset_after_read = false;
-    match &fault {
+    let log = |mut entry: Value, reply: Option<&Reply>| {
+        if let Some(reply) = reply {
+            entry["status"] = json!(reply.http_status);
+            entry["code"] = json!(reply.code());
+        }
+        shared.lock().log.push(entry);
+    };
+    let fault = shared.lock().faults.take(&head.path, nth > 1);
+    let mut after = After::Answer;
+    match fault {
         Some(FaultKind::ResetBeforeRead) => {
             entry["fault"] = json!("reset_before_read");
-            shared.lock().log.push(entry);
-            abort(port, request);
-            return;
+            log(entry, None);
+            return (None, After::Reset);
+        }
+        Some(FaultKind::IdleClose(IdleSide::OnReuse)) => {
+            entry["fault"] = json!("idle_close");
+            log(entry, None);
+            return (None, After::CloseUnread);
         }
         Some(FaultKind::Delay(delay)) => {
             entry["fault"] = json!("delay");
-            std::thread::sleep(*delay);
+            tokio::time::sleep(delay).await;
         }
-        Some(FaultKind::Status { status, body }) => {
-            let reply = match body {
-                Some(text) => Reply {
-                    http_status: *status,
-                    headers: Vec::new(),
-                    body: text.clone().into_bytes(),
-                },
-                None => Reply::http_error(*status, "99999", "Injected fault"),
-            };
+        Some(FaultKind::Status { status, body: text }) => {
             entry["fault"] = json!("status");
-            return finish(shared, port, request, entry, reply, false);
+            let reply = match text {
+                Some(text) => Reply {
+                    http_status: status,
+                    headers: Vec::new(),
+                    body: text.into_bytes(),
+                },
+                None => Reply::http_error(status, "99999", "Injected fault"),
+            };
+            let after = close_if(!body::drain(body, body::DRAIN_LIMIT).await);
+            log(entry, Some(&reply));
+            return (Some(reply), after);
         }
         Some(FaultKind::RetryAfter(value)) => {
-            let reply = Reply::http_error(429, "42900", "Too many requests")
-                .with_header("Retry-After", value);
             entry["fault"] = json!("retry_after");
-            return finish(shared, port, request, entry, reply, false);
+            let reply = Reply::http_error(429, "42900", "Too many requests")
+                .with_header("Retry-After", &value);
+            let after = close_if(!body::drain(body, body::DRAIN_LIMIT).await);
+            log(entry, Some(&reply));
+            return (Some(reply), after);
         }
         Some(FaultKind::ResetAfterRead) => {
             entry["fault"] = json!("reset_after_read");
-            reset_after_read = true;
+            after = After::Reset;
+        }
+        Some(FaultKind::IdleClose(IdleSide::AfterReply)) => {
+            entry["fault"] = json!("idle_close");
+            after = After::AnswerThenCloseIdle;
         }
         None => {}
     }
 
-    let Some(op) = routes::operation_at(&head.path) else {
-        let reply = Reply::http_error(404, "40400", &format!("No operation at {}", head.path));
-        return finish(shared, port, request, entry, reply, reset_after_read);
+    let refusal = match routes::operation_at(&head.path) {
+        None => Some(Reply::http_error(
+            404,
+            "40400",
+            &format!("No operation at {}", head.path),
+        )),
+        Some(op) if head.method != op.method().as_str() => {
+            entry["operation"] = json!(op.name());
+            let allowed = op.method().as_str();
+            let message = format!("Method {} is not allowed here; use {allowed}", head.method);
+            Some(Reply::http_error(405, "40500", &message).with_header("Allow", allowed))
+        }
+        Some(_) => None,
     };
-    entry["operation"] = json!(op.name());
-    if head.method != op.method().as_str() {
-        let allowed = op.method().as_str();
-        let message = format!("Method {} is not allowed here; use {allowed}", head.method);
-        let reply = Reply::http_error(405, "40500", &message).with_header("Allow", allowed);
-        return finish(shared, port, request, entry, reply, reset_after_read);
+    if let Some(reply) = refusal {
+        if !body::drain(body, body::DRAIN_LIMIT).await && after != After::Reset {
+            after = After::AnswerAndClose;
+        }
+        log(entry, Some(&reply));
+        return (Some(reply), after);
     }
-    let body = match read_body(shared, port, &mut request) {
+    let op = routes::operation_at(&head.path).expect("checked above");
+    entry["operation"] = json!(op.name());
+    let body = match body::read(headers, body, shared.config.max_request_bytes).await {
         Ok(body) => body,
+        // Even under reset_after_read: a body that cannot be read is answered.
         Err(e) => {
-            let mut state = shared.lock();
-            entry["status"] = json!(e.reply.http_status);
-            entry["code"] = json!(e.reply.code());
-            state.log.push(entry);
-            drop(state);
-            return refuse(port, request, e);
+            log(entry, Some(&e.reply));
+            return (Some(e.reply), close_if(e.close));
         }
     };
     entry["body"] = logged_body(&body);
-    let key = header(&request, op.product().auth_header());
-    let reply = guarded(|| answer(shared, op, &head, key.as_deref(), &body));
-    finish(shared, port, request, entry, reply, reset_after_read)
+    let key = headers
+        .get(op.product().auth_header())
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let reply = guarded(|| answer(shared, op, head, key.as_deref(), &body));
+    entry["processed"] = json!(true);
+    log(entry, Some(&reply));
+    (Some(reply), after)
 }
 
 /// The API answer to a readable request.
 fn answer(shared: &Shared, op: Operation, head: &Head, key: Option<&str>, body: &[u8]) -> Reply {
+    if op.product() == Product::Chatbot {
+        let checked = chatbot::check(&shared.lock().webhooks, &head.path, key, body);
+        return match checked {
+            Ok((op, request)) => routes::handle(op, shared, &request),
+            Err(refusal) => refusal,
+        };
+    }
     if let Err(reply) = auth::authenticate(&shared.config, op.product(), key) {
         return reply;
     }
@@ -179,243 +264,51 @@ fn answer(shared: &Shared, op: Operation, head: &Head, key: Option<&str>, body: 
     routes::handle(op, shared, &request)
 }
 
-/// A handler bug becomes an HTTP 500 envelope instead of a dead worker.
+/// A handler bug becomes an HTTP 500 envelope instead of a dead connection.
 fn guarded(f: impl FnOnce() -> Reply) -> Reply {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        Reply::http_error(
-            500,
-            "50000",
-            "Sandbox internal error (a bug in the sandbox)",
-        )
-    })
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| internal_error())
 }
 
-fn finish(
-    shared: &Shared,
-    port: u16,
-    request: Request,
-    mut entry: Value,
-    reply: Reply,
-    drop_connection: bool,
-) {
-    entry["status"] = json!(reply.http_status);
-    entry["code"] = json!(reply.code());
-    shared.lock().log.push(entry);
-    if drop_connection {
-        abort(port, request);
-    } else {
-        respond(request, reply);
-    }
+fn internal_error() -> Reply {
+    Reply::http_error(
+        500,
+        "50000",
+        "Sandbox internal error (a bug in the sandbox)",
+    )
 }
 
-fn header(request: &Request, name: &str) -> Option<String> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-        .map(|h| h.value.as_str().to_string())
-}
-
-fn read_body(shared: &Shared, port: u16, request: &mut Request) -> Result<Vec<u8>, BodyError> {
-    let max = shared.config.max_request_bytes;
-    let too_large = |after| BodyError {
-        reply: Reply::http_error(
-            413,
-            "41300",
-            &format!("Request body is larger than {max} bytes"),
-        ),
-        after,
-    };
-    let declared = request.body_length();
-    let chunked = header(request, "Transfer-Encoding").is_some();
-    if declared.is_none() && !chunked {
-        // No framing means no body (and with `Connection: upgrade` tiny_http
-        // would hand over the raw stream, which never ends by itself).
-        return Ok(Vec::new());
-    }
-    // With `Connection: upgrade` even a small body is read from the socket.
-    let upgrade =
-        header(request, "Connection").is_some_and(|v| v.to_ascii_lowercase().contains("upgrade"));
-    let conn = if chunked || upgrade || declared.is_some_and(|n| n > PREREAD_BYTES) {
-        Connection::find(port, request.remote_addr())
-    } else {
-        None
-    };
-    if let Some(conn) = conn {
-        conn.set_read_timeout(Some(BODY_TIMEOUT));
-    }
-    let result = match declared {
-        Some(n) if n > DRAIN_LIMIT => Err(too_large(Aftermath::Abandon)),
-        Some(n) if n > max => {
-            let mut rest = request.as_reader().take(n as u64);
-            match std::io::copy(&mut rest, &mut std::io::sink()) {
-                Ok(got) if got == n as u64 => Err(too_large(Aftermath::KeepAlive)),
-                _ => Err(too_large(Aftermath::Close)),
-            }
-        }
-        _ => {
-            let mut body = Vec::new();
-            let limit = declared.map_or(max as u64 + 1, |n| n as u64);
-            match request.as_reader().take(limit).read_to_end(&mut body) {
-                Ok(_) if body.len() > max => Err(too_large(Aftermath::Close)),
-                Ok(_) => Ok(body),
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    let message = "Request body was not received in time";
-                    Err(BodyError {
-                        reply: Reply::http_error(408, "40800", message),
-                        after: Aftermath::Close,
-                    })
-                }
-                Err(_) => Err(BodyError {
-                    reply: Reply::http_error(400, "40000", "Request body could not be read"),
-                    after: Aftermath::Close,
-                }),
-            }
-        }
-    };
-    if let Some(conn) = conn {
-        conn.set_read_timeout(None);
-    }
-    result
-}
-
-/// Answers a request whose body could not be read, then deals with what is
-/// left of the connection.
-fn refuse(port: u16, request: Request, error: BodyError) {
-    let conn = Connection::find(port, request.remote_addr());
-    match error.after {
-        Aftermath::KeepAlive => respond(request, error.reply),
-        Aftermath::Close => {
-            if let Some(conn) = conn {
-                conn.stop_reading();
-            }
-            respond(request, error.reply.with_header("Connection", "close"));
-            if let Some(conn) = conn {
-                conn.close();
-            }
-        }
-        Aftermath::Abandon => {
-            if let Some(conn) = conn {
-                // Over TLS raw bytes would corrupt the stream: the client sees the close.
-                if !request.secure() {
-                    conn.write_all(&raw_response(&error.reply));
-                }
-                conn.close();
-            }
-            // Dropping the request would make tiny_http allocate the whole
-            // declared body to skip it; leaking this one request is the
-            // lesser harm (its connection is already shut).
-            std::mem::forget(request);
-        }
-    }
-}
-
-/// The reply as HTTP/1.1 bytes, ending the connection after it.
-fn raw_response(reply: &Reply) -> Vec<u8> {
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-        reply.http_status,
-        StatusCode(reply.http_status).default_reason_phrase(),
-        reply.body.len()
-    );
+/// The reply as hyper's response; hyper adds `Content-Length` from the body and closes
+/// the connection after a `Connection: close` it sees here.
+fn response(reply: Reply, close: bool, answering: crate::conn::Answering) -> Response<ReplyBody> {
+    let mut response = Response::new(ReplyBody::new(reply.body, Some(answering)));
+    *response.status_mut() =
+        hyper::StatusCode::from_u16(reply.http_status).unwrap_or(hyper::StatusCode::OK);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     for (name, value) in &reply.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
+        if let (Ok(name), Ok(value)) = (
+            hyper::header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            // A reply's own Content-Type (the chatbot URL's plain text) replaces the JSON one.
+            if name == CONTENT_TYPE {
+                headers.insert(name, value);
+            } else {
+                headers.append(name, value);
+            }
+        }
     }
-    head.push_str("\r\n");
-    let mut bytes = head.into_bytes();
-    bytes.extend_from_slice(&reply.body);
-    bytes
-}
-
-/// Answers with `Connection: close`, written by the sandbox itself.
-///
-/// tiny_http 0.12 serves each connection on a pool thread for the connection's whole life,
-/// and its pool can queue a burst of new connections behind busy keep-alive ones
-/// (`TaskPool::spawn` adds a thread only when none is waiting), which stalled concurrent
-/// clients for seconds. It also never lets a response say `Connection: close`. With one
-/// request per connection every pool task is short, so nothing waits behind it.
-fn respond(request: Request, reply: Reply) {
-    let mut writer = request.into_writer();
-    // A client that went away is no concern of the sandbox's.
-    let _ = writer
-        .write_all(&raw_response(&reply))
-        .and_then(|()| writer.flush());
-}
-
-/// Drops the connection without a byte of answer.
-fn abort(port: u16, request: Request) {
-    if let Some(conn) = Connection::find(port, request.remote_addr()) {
-        conn.abort();
+    if close {
+        headers.insert(CONNECTION, HeaderValue::from_static("close"));
     }
-    // Taking the writer stops tiny_http from answering 500 when the request
-    // is dropped.
-    drop(request.into_writer());
+    response
 }
 
-/// The request log keeps bodies as JSON when they are, and never whole when
-/// they are huge.
+/// The request log keeps bodies as JSON when they are, and never whole when they are huge.
 fn logged_body(body: &[u8]) -> Value {
     if body.len() > LOGGED_BODY_BYTES {
         let head = String::from_utf8_lossy(&body[..LOGGED_BODY_BYTES]);
         return json!({ "truncated": true, "bytes": body.len(), "start": head });
     }
     serde_json::from_slice(body).unwrap_or_else(|_| json!(String::from_utf8_lossy(body)))
-}
-
-/// `a=1&b=x` as `{"a": 1, "b": "x"}`: numbers as numbers when they parse.
-pub fn query_object(query: &str) -> Value {
-    let mut map = Map::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = percent_decode(v);
-        let parsed = if let Ok(n) = value.parse::<i64>() {
-            json!(n)
-        } else if let Ok(n) = value.parse::<u64>() {
-            json!(n)
-        } else {
-            match value.parse::<f64>() {
-                Ok(f) if f.is_finite() && !value.is_empty() => json!(f),
-                _ => json!(value),
-            }
-        };
-        map.insert(percent_decode(k), parsed);
-    }
-    Value::Object(map)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_strings_become_json_objects() {
-        let v = query_object("since_timestamp=1640367001000&limit=10&x=a%20b+c&y=&z=1.5&bad=%zz");
-        assert_eq!(
-            v,
-            json!({"since_timestamp": 1640367001000i64, "limit": 10, "x": "a b c", "y": "", "z": 1.5, "bad": "%zz"})
-        );
-        assert_eq!(query_object("a=%4"), json!({"a": "%4"}));
-    }
 }

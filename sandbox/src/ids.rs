@@ -1,3 +1,5 @@
+//! Ids the sandbox hands out (UUIDs, PowerTalk localIDs, OneTalk case ids, tickets).
+
 /// A small xorshift generator: ids only need to be unique and well formed,
 /// and a crate dependency for that would outweigh the code.
 #[derive(Debug)]

@@ -12,26 +12,34 @@
 //! ```
 
 mod auth;
+mod body;
+mod chatbot;
 pub mod cli;
 mod clock;
 mod config;
+mod conn;
 mod control;
 mod customers;
 mod directory;
 mod faults;
 mod http;
 mod ids;
+mod listen;
+mod log;
 mod onetalk;
 mod powertalk;
 mod reply;
+mod request;
 mod routes;
 mod sendtalk;
 mod server;
-mod socket;
+mod settings;
 mod state;
 mod tickets;
 pub mod tls;
+mod traffic;
 mod verification;
+mod webhooks;
 
 pub use config::{
     SandboxConfig, DEFAULT_ONETALK_API_KEY, DEFAULT_POWERTALK_KEY_ID, DEFAULT_POWERTALK_KEY_SECRET,
@@ -39,3 +47,4 @@ pub use config::{
 };
 pub use server::Sandbox;
 pub use tls::{SandboxTls, TestCa, Validity};
+pub use webhooks::{WebhookSettings, DEFAULT_CHATBOT_ID, DEFAULT_CHATBOT_SECRET};

@@ -1,8 +1,33 @@
+//! The `taptalk-sandbox` binary: parses the flags, starts the sandbox, prints where it
+//! listens, and serves until killed.
+
 use std::io::Write as _;
 use taptalk_sandbox::cli::{self, Command};
 use taptalk_sandbox::Sandbox;
 
+/// A thousand clients waiting on `--latency-ms` each hold a descriptor, beyond the usual
+/// soft limit of 1024: raise it to the hard limit, as servers commonly do.
+#[cfg(unix)]
+fn raise_open_files_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit with a valid, correctly typed struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn raise_open_files_limit() {}
+
 fn main() {
+    raise_open_files_limit();
     let command = match cli::parse(std::env::args().skip(1)) {
         Ok(c) => c,
         Err(message) => {

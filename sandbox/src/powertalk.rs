@@ -1,7 +1,7 @@
 //! PowerTalk: custom messages stored per room, and one-way contacts.
 
+use crate::ids::Ids;
 use crate::reply::Reply;
-use crate::state::Shared;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -62,22 +62,23 @@ fn split_body(body: &str, max_chars: usize) -> Vec<String> {
         .collect()
 }
 
-pub fn send_custom_message(shared: &Shared, request: &Value) -> Reply {
-    let now = shared.clock.now_ms();
-    let mut guard = shared.lock();
-    let state = &mut *guard;
+/// `max_body_chars` is the `powertalk_max_body_chars` setting.
+pub fn send_custom_message(
+    store: &mut PowerTalkStore,
+    ids: &mut Ids,
+    max_body_chars: usize,
+    request: &Value,
+    now: u64,
+) -> Reply {
     let (room_id, room_type) = room_of(request);
     let filter_id = text(request, "filterID");
-    let parts = split_body(
-        request["body"].as_str().unwrap_or_default(),
-        state.settings.powertalk_max_body_chars,
-    );
+    let parts = split_body(request["body"].as_str().unwrap_or_default(), max_body_chars);
     let count = parts.len();
     let mut local_id = String::new();
     for (index, part) in parts.into_iter().enumerate() {
-        local_id = state.ids.local_id();
+        local_id = ids.local_id();
         let is_last = index + 1 == count;
-        state.powertalk.messages.push(json!({
+        store.messages.push(json!({
             "localID": local_id,
             "roomID": room_id,
             "roomType": room_type,
@@ -99,7 +100,7 @@ pub fn send_custom_message(shared: &Shared, request: &Value) -> Reply {
     Reply::ok(json!({ "success": true, "localID": local_id }))
 }
 
-pub fn sync_contacts(shared: &Shared, request: &Value) -> Reply {
+pub fn sync_contacts(store: &mut PowerTalkStore, request: &Value) -> Reply {
     let empty = Vec::new();
     let entries = request["contacts"].as_array().unwrap_or(&empty);
     let mut kept = BTreeSet::new();
@@ -114,8 +115,7 @@ pub fn sync_contacts(shared: &Shared, request: &Value) -> Reply {
     }
     // Deletion runs last: a pair both kept and deleted ends deleted.
     let kept: Vec<_> = kept.difference(&deleted).cloned().collect();
-    let mut state = shared.lock();
-    let contacts = &mut state.powertalk.contacts;
+    let contacts = &mut store.contacts;
     for pair in &kept {
         contacts.insert(pair.clone());
     }

@@ -1,3 +1,5 @@
+//! What a handler answers: an HTTP status, extra headers and the vendor envelope as bytes.
+
 use serde_json::{json, Value};
 
 /// What a handler answers. API errors travel with HTTP 200 like the vendor's;

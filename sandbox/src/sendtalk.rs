@@ -5,8 +5,9 @@
 //! the order is deterministic: the worker takes one message at a time, OTP
 //! messages first, and each takes `delivery_delay` to send.
 
+use crate::ids::Ids;
 use crate::reply::Reply;
-use crate::state::Shared;
+use crate::settings::Settings;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -108,12 +109,15 @@ fn text(v: &Value, key: &str) -> String {
     v[key].as_str().unwrap_or_default().to_string()
 }
 
-pub fn send_whatsapp(shared: &Shared, request: &Value) -> Reply {
-    let now = shared.clock.now_ms();
-    let mut guard = shared.lock();
-    let state = &mut *guard;
-    let settings = &mut state.settings;
-    state.sendtalk.advance(now, settings.delivery_delay_ms);
+/// The balance in `settings` pays for the send.
+pub fn send_whatsapp(
+    store: &mut SendTalkStore,
+    settings: &mut Settings,
+    ids: &mut Ids,
+    request: &Value,
+    now: u64,
+) -> Reply {
+    store.advance(now, settings.delivery_delay_ms);
 
     let phone = text(request, "phone");
     let refused = |message: &str, reason: &str| {
@@ -133,8 +137,7 @@ pub fn send_whatsapp(shared: &Shared, request: &Value) -> Reply {
         *balance -= price;
     }
 
-    let id = state.ids.uuid();
-    let store = &mut state.sendtalk;
+    let id = ids.uuid();
     store.by_id.insert(id.clone(), store.messages.len());
     store.pending.push(store.messages.len());
     store.messages.push(Message {
@@ -156,18 +159,13 @@ pub fn send_whatsapp(shared: &Shared, request: &Value) -> Reply {
     }))
 }
 
-pub fn get_status(shared: &Shared, request: &Value) -> Reply {
-    let now = shared.clock.now_ms();
-    let mut guard = shared.lock();
-    let state = &mut *guard;
-    state
-        .sendtalk
-        .advance(now, state.settings.delivery_delay_ms);
+pub fn get_status(store: &mut SendTalkStore, delay_ms: u64, request: &Value, now: u64) -> Reply {
+    store.advance(now, delay_ms);
     let id = request["id"].as_str().unwrap_or_default();
-    let Some(&index) = state.sendtalk.by_id.get(id) else {
+    let Some(&index) = store.by_id.get(id) else {
         return Reply::api_error(404, "40401", "Message is not found", "");
     };
-    let m = &state.sendtalk.messages[index];
+    let m = &store.messages[index];
     Reply::ok(json!({
         "status": m.status(),
         "isPending": m.sent_ms.is_none(),

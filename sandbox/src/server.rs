@@ -1,27 +1,23 @@
-//! The in-process sandbox: a listening socket, a pool of workers, and Rust
-//! wrappers around the control API.
+//! The in-process sandbox: a tokio runtime of its own serving the listening socket, and
+//! Rust wrappers around the control API.
 
 use crate::config::SandboxConfig;
 use crate::control;
+use crate::listen;
 use crate::state::Shared;
 use serde_json::{json, Value};
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::Duration;
-
-/// How often an idle worker looks at the stop flag; bounds `stop()`.
-const POLL: Duration = Duration::from_millis(50);
+use tokio::sync::watch;
 
 /// A running sandbox. Dropping it stops it.
 pub struct Sandbox {
     shared: Arc<Shared>,
-    server: Option<Arc<tiny_http::Server>>,
-    stopping: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
+    runtime: Option<tokio::runtime::Runtime>,
+    stop: watch::Sender<bool>,
+    accepting: Option<tokio::task::JoinHandle<()>>,
     addr: SocketAddr,
 }
 
@@ -39,36 +35,39 @@ impl Sandbox {
         Sandbox::start_on("127.0.0.1:0", config)
     }
 
-    /// Starts on `addr` ("HOST:PORT"; port 0 picks a free one).
+    /// Starts on `addr` ("HOST:PORT"; port 0 picks a free one). `config.threads` runtime
+    /// threads serve every connection; waiting requests hold none of them.
     pub fn start_on(addr: &str, config: SandboxConfig) -> io::Result<Sandbox> {
-        let listener = TcpListener::bind(addr)?;
-        let addr = listener.local_addr()?;
-        let ssl = match &config.tls {
+        let acceptor = match &config.tls {
             Some(tls) => {
-                tls.check().map_err(io::Error::other)?;
-                Some(tls.server_config())
+                let server = tls.server_config().map_err(io::Error::other)?;
+                Some(tokio_rustls::TlsAcceptor::from(Arc::new(server)))
             }
             None => None,
         };
-        let server = tiny_http::Server::from_listener(listener, ssl)
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        let server = Arc::new(server);
-        let threads = config.threads.max(1);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(config.threads.max(1))
+            .thread_name("taptalk-sandbox")
+            .enable_all()
+            .build()?;
+        let listener = {
+            let _inside = runtime.enter();
+            listen::bind(addr)?
+        };
+        let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(config));
-        let stopping = Arc::new(AtomicBool::new(false));
-        let mut workers = Vec::with_capacity(threads);
-        for n in 0..threads {
-            let (server, shared, stopping) = (server.clone(), shared.clone(), stopping.clone());
-            let worker = std::thread::Builder::new()
-                .name(format!("taptalk-sandbox-{n}"))
-                .spawn(move || work(&server, &shared, &stopping, addr.port()))?;
-            workers.push(worker);
-        }
+        let (stop, stopping) = watch::channel(false);
+        let accepting = runtime.spawn(listen::accept_loop(
+            listener,
+            acceptor,
+            shared.clone(),
+            stopping,
+        ));
         Ok(Sandbox {
             shared,
-            server: Some(server),
-            stopping,
-            workers,
+            runtime: Some(runtime),
+            stop,
+            accepting: Some(accepting),
             addr,
         })
     }
@@ -117,6 +116,9 @@ impl Sandbox {
                           "server_key_secret": keys.powertalk_key_secret},
             "sendtalk": {"base_url": url, "api_key": keys.sendtalk_api_key},
             "onetalk": {"base_url": url, "api_key": keys.onetalk_api_key},
+            "chatbot": {"base_url": url, "organization_id": keys.webhooks.organization_id,
+                        "chatbot_id": keys.webhooks.chatbot_id,
+                        "secret_key": keys.webhooks.chatbot_secret},
         });
         if let Some(ca) = self.ca_cert_pem() {
             config["tls"] = json!({ "ca_pem": ca });
@@ -124,7 +126,8 @@ impl Sandbox {
         config
     }
 
-    /// Stops accepting, finishes requests in progress, and joins the workers.
+    /// Stops accepting (the port is closed when this returns), gives requests in progress
+    /// a few seconds to finish, and ends the runtime.
     pub fn stop(self) {}
 
     /// Clears stored data, the request log, pending faults and runtime settings.
@@ -223,6 +226,46 @@ impl Sandbox {
         control::onetalk_messages(&self.shared)
     }
 
+    /// Outgoing callbacks, as `GET /_sandbox/webhooks`: `deliveries` (each with its event,
+    /// attempts and `delivered`), `pending`, `settings`.
+    pub fn webhooks(&self) -> Value {
+        self.shared.lock().webhooks.to_json()
+    }
+
+    /// Changes the callback settings, in the JSON shape of `POST /_sandbox/webhooks`.
+    pub fn update_webhooks(&self, settings: Value) -> Result<Value, String> {
+        control::webhook_settings(&self.shared, &settings)
+            .map_err(|(field, message)| format!("{field}: {message}"))
+    }
+
+    /// Waits (at most `timeout`) until every queued callback has been delivered or given
+    /// up on, and answers `webhooks()`.
+    pub fn wait_for_webhooks(&self, timeout: Duration) -> Value {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let state = self.webhooks();
+            if state["pending"] == 0 || std::time::Instant::now() >= deadline {
+                return state;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// A customer writes `text` to the chatbot from `phone`, as `POST /_sandbox/chatbot/messages`:
+    /// answers `{"caseID", "messageID", "queued"}`.
+    pub fn customer_message(&self, input: Value) -> Result<Value, String> {
+        let now = self.shared.clock.now_ms();
+        let state = &mut *self.shared.lock();
+        crate::chatbot::customer_message(
+            &mut state.onetalk,
+            &mut state.ids,
+            &state.webhooks,
+            &input,
+            now,
+        )
+        .map_err(|(field, message)| format!("{field}: {message}"))
+    }
+
     /// Closes a OneTalk case, as an agent resolving it; false if unknown.
     pub fn close_onetalk_case(&self, case_id: &str) -> bool {
         control::close_case(&self.shared, &json!({ "caseID": case_id })).is_ok()
@@ -264,24 +307,22 @@ impl Sandbox {
     pub fn requests(&self) -> Value {
         control::requests(&self.shared, None)
     }
+
+    /// Connection and request counters, as `GET /_sandbox/connections` answers them:
+    /// `accepted` and `max_in_flight` since start or reset, `open`, `in_flight`.
+    pub fn connections(&self) -> Value {
+        self.shared.traffic.to_json()
+    }
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
-        // The last handle closes the listener, but on tiny_http's accept
-        // thread, which cannot be joined: wait (bounded) until connections
-        // are refused, so `stop()` returning means the port is closed.
-        drop(self.server.take());
-        let local = SocketAddr::new(loopback(self.addr.ip()), self.addr.port());
-        for _ in 0..100 {
-            if TcpStream::connect_timeout(&local, POLL).is_err() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(10));
+        let _ = self.stop.send(true);
+        if let (Some(runtime), Some(accepting)) = (self.runtime.take(), self.accepting.take()) {
+            // The accept loop closes the listener, then waits (bounded) for the open
+            // connections; once it is done the port is closed.
+            let _ = runtime.block_on(accepting);
+            runtime.shutdown_timeout(Duration::from_millis(100));
         }
     }
 }
@@ -292,22 +333,5 @@ fn loopback(ip: IpAddr) -> IpAddr {
         IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
         ip => ip,
-    }
-}
-
-fn work(server: &tiny_http::Server, shared: &Shared, stopping: &AtomicBool, port: u16) {
-    while !stopping.load(Ordering::SeqCst) {
-        match server.recv_timeout(POLL) {
-            Ok(Some(request)) => {
-                // The request handler already turns panics into a 500; this
-                // is the last line, so a worker is never lost.
-                let _ = catch_unwind(AssertUnwindSafe(|| {
-                    crate::http::serve(shared, port, request)
-                }));
-            }
-            Ok(None) => {}
-            // The accept loop has failed; keep polling the stop flag only.
-            Err(_) => std::thread::sleep(POLL),
-        }
     }
 }

@@ -83,22 +83,26 @@ impl SandboxTls {
         }
     }
 
-    pub(crate) fn server_config(&self) -> tiny_http::SslConfig {
-        tiny_http::SslConfig {
-            certificate: self.cert_chain_pem.clone().into_bytes(),
-            private_key: self.key_pem.clone().into_bytes(),
-        }
-    }
-
-    /// Refuses, before tiny_http sees them, the inputs it would panic on.
-    pub(crate) fn check(&self) -> Result<(), String> {
-        if !self.cert_chain_pem.contains("-----BEGIN CERTIFICATE-----") {
+    /// The rustls server configuration serving this certificate chain and key.
+    pub(crate) fn server_config(&self) -> Result<rustls::ServerConfig, String> {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let certs: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_slice_iter(self.cert_chain_pem.as_bytes())
+                .collect::<Result<_, _>>()
+                .map_err(|_| "the TLS certificate file is not valid PEM".to_string())?;
+        if certs.is_empty() {
             return Err("the TLS certificate file holds no PEM certificate".into());
         }
-        if !self.key_pem.contains("PRIVATE KEY-----") {
-            return Err("the TLS key file holds no PEM private key".into());
-        }
-        Ok(())
+        let key = PrivateKeyDer::from_pem_slice(self.key_pem.as_bytes())
+            .map_err(|_| "the TLS key file holds no PEM private key".to_string())?;
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .map_err(|e| format!("the TLS certificate and key do not go together: {e}"))
     }
 }
 
@@ -190,7 +194,15 @@ mod tests {
     #[test]
     fn generated_material_is_pem_and_names_this_machine() {
         let tls = SandboxTls::generate().unwrap();
-        assert!(tls.check().is_ok());
+        assert!(tls.server_config().is_ok());
+        let broken = SandboxTls {
+            key_pem: "no key".into(),
+            ..tls.clone()
+        };
+        assert!(broken
+            .server_config()
+            .unwrap_err()
+            .contains("no PEM private key"));
         assert!(tls
             .ca_cert_pem
             .as_deref()

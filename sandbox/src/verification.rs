@@ -1,8 +1,8 @@
 //! SendTalk: `check_whatsapp_phone`, answered from the `invalid_recipients` setting, and
 //! `create_whatsapp_verification`, whose requests are stored for inspection.
 
+use crate::ids::Ids;
 use crate::reply::Reply;
-use crate::state::Shared;
 use serde_json::{json, Value};
 
 /// The expiry when the request gives none (the vendor's example uses 10).
@@ -19,14 +19,10 @@ impl Verifications {
     }
 }
 
-pub fn check_whatsapp_phone(shared: &Shared, request: &Value) -> Reply {
+/// `invalid_recipients` is the setting of that name.
+pub fn check_whatsapp_phone(invalid_recipients: &[String], request: &Value) -> Reply {
     let phone = request["phone"].as_str().unwrap_or_default();
-    let registered = !shared
-        .lock()
-        .settings
-        .invalid_recipients
-        .iter()
-        .any(|p| p == phone);
+    let registered = !invalid_recipients.iter().any(|p| p == phone);
     let message = if registered {
         "The phone number is registered on WhatsApp"
     } else {
@@ -35,15 +31,18 @@ pub fn check_whatsapp_phone(shared: &Shared, request: &Value) -> Reply {
     Reply::ok(json!({ "isRegistered": registered, "message": message }))
 }
 
-pub fn create_whatsapp_verification(shared: &Shared, request: &Value) -> Reply {
-    let now = shared.clock.now_ms();
-    let mut guard = shared.lock();
-    let state = &mut *guard;
+pub fn create_whatsapp_verification(
+    verifications: &mut Verifications,
+    ids: &mut Ids,
+    invalid_recipients: &[String],
+    request: &Value,
+    now: u64,
+) -> Reply {
     let phone = request["userPhone"]
         .as_str()
         .unwrap_or_default()
         .to_string();
-    if state.settings.invalid_recipients.contains(&phone) {
+    if invalid_recipients.contains(&phone) {
         return Reply::ok(json!({
             "success": false,
             "message": "The phone number is not registered on WhatsApp",
@@ -54,8 +53,8 @@ pub fn create_whatsapp_verification(shared: &Shared, request: &Value) -> Reply {
     let minutes = request["expiryMinutes"]
         .as_i64()
         .unwrap_or(DEFAULT_EXPIRY_MINUTES);
-    let id = state.ids.uuid();
-    state.verifications.stored.push(json!({
+    let id = ids.uuid();
+    verifications.stored.push(json!({
         "id": id,
         "userPhone": phone,
         "languageCode": request["languageCode"],

@@ -363,6 +363,36 @@ fn the_binary_prints_its_url_first_and_serves() {
 }
 
 #[test]
+fn the_binary_takes_the_connection_flags_and_counts_connections() {
+    let child = Command::new(env!("CARGO_BIN_EXE_taptalk-sandbox"))
+        .args(["--listen", "127.0.0.1:0", "--no-keep-alive"])
+        .args(["--idle-timeout-ms", "700", "--latency-ms", "20"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Child(child);
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first.strip_prefix("taptalk-sandbox listening on ").unwrap();
+    let a = agent();
+    let settings = get(&a, &format!("{url}/_sandbox/settings"), &[]);
+    let s = &settings.data()["settings"];
+    assert_eq!(
+        (&s["keep_alive"], &s["idle_timeout_ms"], &s["latency_ms"]),
+        (&json!(false), &json!(700), &json!(20))
+    );
+    // Without keep-alive each request comes on a connection of its own.
+    for _ in 0..2 {
+        let r = post(&a, &format!("{url}{SEND}"), &[SENDTALK_KEY], &message());
+        assert_eq!(r.data()["success"], true);
+    }
+    let counts = get(&a, &format!("{url}/_sandbox/connections"), &[]);
+    let counts = &counts.data()["connections"];
+    assert_eq!(counts["accepted"], 4, "{counts}");
+    assert_eq!(counts["max_in_flight"], 1, "{counts}");
+}
+
+#[test]
 fn the_binary_documents_its_flags_and_refuses_unknown_ones() {
     let help = Command::new(env!("CARGO_BIN_EXE_taptalk-sandbox"))
         .arg("--help")

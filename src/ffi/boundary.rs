@@ -1,50 +1,12 @@
-//! The one guard every export goes through: no panic crosses into C, NULL and invalid UTF-8
-//! become error envelopes, and returned strings are `CString`s only `tt_string_free` frees.
+//! What every export shares at the boundary: bodies run inside `crate::panic::guard` (a
+//! panic becomes the 90004 envelope), NULL and invalid UTF-8 become error envelopes, and
+//! returned strings are `CString`s only `tt_string_free` frees.
 
 use std::ffi::{c_char, c_void, CStr, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use super::TtClient;
 use crate::envelope::{Envelope, LocalCode};
-use crate::{Client, Operation};
-
-/// The body shared by every operation export.
-///
-/// # Safety
-/// As for the exports: `client` NULL or live, `request_json` NULL or NUL-terminated.
-pub(super) unsafe fn call(
-    client: *const TtClient,
-    request_json: *const c_char,
-    op: Operation,
-) -> *mut c_char {
-    // SAFETY: forwarded from the caller's guarantee.
-    unsafe {
-        with_client(client, |client| {
-            // SAFETY: the caller guarantees NULL or a NUL-terminated string.
-            let json = borrow_str(request_json, "request_json")?;
-            Ok(client.call(op, json))
-        })
-    }
-}
-
-/// Runs `body` with the client behind `client`, answering 90001 for NULL and an error
-/// envelope for a panic.
-///
-/// # Safety
-/// `client` must be NULL or a live client (the exports' contract).
-pub(super) unsafe fn with_client(
-    client: *const TtClient,
-    body: impl FnOnce(&Client) -> Result<Envelope, Envelope>,
-) -> *mut c_char {
-    guarded(|| {
-        // SAFETY: the caller guarantees NULL or a live client.
-        let Some(client) = (unsafe { client.as_ref() }) else {
-            return Envelope::local(LocalCode::InvalidArgument, "client is NULL", "");
-        };
-        body(&client.client).unwrap_or_else(|envelope| envelope)
-    })
-}
+use crate::panic::{guard, panic_envelope};
 
 /// The body shared by the constructors (`tt_client_new`, `tt_case_cursor_new`): reads the
 /// JSON argument, builds the object, and answers it boxed, or NULL with the refusal stored
@@ -58,12 +20,14 @@ pub(super) unsafe fn construct<T>(
     error_out: *mut *mut c_char,
     build: impl FnOnce(&str) -> Result<T, Envelope>,
 ) -> *mut T {
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: the caller guarantees a NUL-terminated string or NULL.
-        let json = unsafe { borrow_str(json, name) }?;
-        build(json).map(|object| Box::into_raw(Box::new(object)))
-    }))
-    .unwrap_or_else(|_| Err(panic_envelope()));
+    let result = guard(
+        || {
+            // SAFETY: the caller guarantees a NUL-terminated string or NULL.
+            let json = unsafe { borrow_str(json, name) }?;
+            build(json).map(|object| Box::into_raw(Box::new(object)))
+        },
+        || Err(panic_envelope()),
+    );
     let (object, error) = match result {
         Ok(object) => (object, ptr::null_mut()),
         Err(envelope) => (ptr::null_mut(), into_c_string(envelope)),
@@ -78,6 +42,12 @@ pub(super) unsafe fn construct<T>(
     object
 }
 
+/// A constructor with nothing to refuse (`tt_cancel_new`): the object boxed, or NULL if
+/// making it panicked.
+pub(super) fn construct_plain<T>(build: impl FnOnce() -> T) -> *mut T {
+    guard(|| Box::into_raw(Box::new(build())), ptr::null_mut)
+}
+
 /// The body shared by the destructors: NULL is ignored, and a panic while dropping stays here.
 ///
 /// # Safety
@@ -88,21 +58,12 @@ pub(super) unsafe fn destroy<T>(object: *mut T) {
     }
     // SAFETY: the caller guarantees the pointer came from construct, released once.
     let owned = unsafe { Box::from_raw(object) };
-    let _ = catch_unwind(AssertUnwindSafe(move || drop(owned)));
+    guard(move || drop(owned), || ());
 }
 
 /// Runs `body`, turning a panic into an error envelope so it never unwinds into C.
 pub(super) fn guarded(body: impl FnOnce() -> Envelope) -> *mut c_char {
-    let envelope = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| panic_envelope());
-    into_c_string(envelope)
-}
-
-pub(super) fn panic_envelope() -> Envelope {
-    Envelope::local(
-        LocalCode::Internal,
-        "Internal error: a panic inside taptalk was caught at the C boundary; please report it",
-        "",
-    )
+    into_c_string(guard(body, panic_envelope))
 }
 
 /// # Safety

@@ -1,13 +1,13 @@
-//! The C ABI of the exactly-once case cursor (`src/pager.rs`), under the same boundary
+//! The C ABI of the exactly-once case cursor (`src/client/pager.rs`), under the same boundary
 //! rules as every export (`boundary.rs`): NULL, invalid UTF-8, bad JSON and panics all answer envelopes.
 
 use std::ffi::c_char;
 use std::sync::{Mutex, MutexGuard};
 
 use super::boundary::{borrow_str, construct, destroy, guarded};
-use super::TtClient;
+use super::client::TtClient;
+use crate::client::CaseCursor;
 use crate::envelope::{Envelope, LocalCode};
-use crate::CaseCursor;
 
 /// An opaque cursor over OneTalk's updated cases. Create it with `tt_case_cursor_new`,
 /// release it with `tt_case_cursor_free`. Calls on one cursor from several threads are
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn tt_case_cursor_next_case(
 #[no_mangle]
 pub unsafe extern "C" fn tt_case_cursor_state(cursor: *const TtCaseCursor) -> *mut c_char {
     // SAFETY: forwarded from the caller's guarantee.
-    unsafe { with_cursor(cursor, |cursor| crate::pager::success(cursor.state())) }
+    unsafe { with_cursor(cursor, |cursor| Envelope::success(cursor.state())) }
 }
 
 /// For callers that fetch pages themselves: answers the get_updated_cases request to send
@@ -155,7 +155,7 @@ pub unsafe extern "C" fn tt_case_cursor_state(cursor: *const TtCaseCursor) -> *m
 #[no_mangle]
 pub unsafe extern "C" fn tt_case_cursor_request(cursor: *const TtCaseCursor) -> *mut c_char {
     // SAFETY: forwarded from the caller's guarantee.
-    unsafe { with_cursor(cursor, |cursor| crate::pager::success(cursor.request())) }
+    unsafe { with_cursor(cursor, |cursor| Envelope::success(cursor.request())) }
 }
 
 /// For callers that fetch pages themselves: takes the whole envelope answered to
@@ -198,7 +198,7 @@ pub unsafe extern "C" fn tt_case_cursor_feed(
 unsafe fn fetch(
     cursor: *mut TtCaseCursor,
     client: *const TtClient,
-    online: fn(&mut CaseCursor, &crate::Client) -> Envelope,
+    online: fn(&mut CaseCursor, &crate::client::Client) -> Envelope,
     offline: fn(&mut CaseCursor) -> Envelope,
 ) -> *mut c_char {
     // SAFETY: forwarded from the caller's guarantee.

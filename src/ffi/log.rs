@@ -1,7 +1,6 @@
 //! The log callback: levels and `tt_set_log_callback`.
 
 use std::ffi::{c_char, c_void, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use super::boundary::UserData;
@@ -53,8 +52,8 @@ pub unsafe extern "C" fn tt_set_log_callback(
     user_data: *mut c_void,
     max_level: i32,
 ) {
-    let _ = catch_unwind(AssertUnwindSafe(|| match callback {
-        None => crate::set_logger(None, 0),
+    let install = || match callback {
+        None => crate::log::set_logger(None, 0),
         Some(callback) => {
             let user_data = UserData(user_data);
             let sink = move |level: i32, target: &str, line: &str| {
@@ -64,9 +63,10 @@ pub unsafe extern "C" fn tt_set_log_callback(
                 // SAFETY: the caller guarantees the callback is callable with its user_data.
                 unsafe { callback(user_data.0, level, target.as_ptr(), line.as_ptr()) };
             };
-            crate::set_logger(Some(Arc::new(sink)), max_level);
+            crate::log::set_logger(Some(Arc::new(sink)), max_level);
         }
-    }));
+    };
+    crate::panic::guard(install, || ());
 }
 
 #[cfg(test)]

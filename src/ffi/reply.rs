@@ -1,15 +1,15 @@
 //! The C ABI for reading a reply without a JSON library: `tt_reply_ok`, `tt_reply_status`,
-//! `tt_reply_get` (the logic is in `src/reply.rs`).
+//! `tt_reply_get` (the logic is in `src/envelope/reply.rs`).
 //!
 //! Same rules as every export (`boundary.rs`): no panic crosses the boundary, NULL and
 //! invalid UTF-8 are answered (here with NULL / -1 / 0, since these read rather than call),
 //! and every returned string is a fresh `CString` that only `tt_string_free` releases.
 
 use std::ffi::{c_char, c_int, CStr, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use crate::reply;
+use crate::envelope::reply;
+use crate::panic::guard;
 
 /// Whether `reply` is a successful envelope: 1 when its `status` is 200 and its `error.code`
 /// is empty (or absent), else 0. 0 as well for NULL, invalid UTF-8, or text that is not an
@@ -23,7 +23,7 @@ use crate::reply;
 pub unsafe extern "C" fn tt_reply_ok(reply: *const c_char) -> c_int {
     // SAFETY: forwarded from the caller's guarantee.
     let text = unsafe { borrow(reply) };
-    catch_unwind(|| text.is_some_and(reply::is_success).into()).unwrap_or(0)
+    guard(|| text.is_some_and(reply::is_success).into(), || 0)
 }
 
 /// The envelope's `status` (200 on success, else the error's status, e.g. 400 or 504), or
@@ -38,12 +38,14 @@ pub unsafe extern "C" fn tt_reply_ok(reply: *const c_char) -> c_int {
 pub unsafe extern "C" fn tt_reply_status(reply: *const c_char) -> i32 {
     // SAFETY: forwarded from the caller's guarantee.
     let text = unsafe { borrow(reply) };
-    catch_unwind(|| {
-        text.and_then(reply::status)
-            .and_then(|status| i32::try_from(status).ok())
-            .unwrap_or(-1)
-    })
-    .unwrap_or(-1)
+    guard(
+        || {
+            text.and_then(reply::status)
+                .and_then(|status| i32::try_from(status).ok())
+                .unwrap_or(-1)
+        },
+        || -1,
+    )
 }
 
 /// Reads one value out of a reply (or any JSON text) by RFC 6901 JSON Pointer, e.g.
@@ -72,13 +74,14 @@ pub unsafe extern "C" fn tt_reply_status(reply: *const c_char) -> i32 {
 pub unsafe extern "C" fn tt_reply_get(reply: *const c_char, pointer: *const c_char) -> *mut c_char {
     // SAFETY: forwarded from the caller's guarantee.
     let (text, pointer) = unsafe { (borrow(reply), borrow(pointer)) };
-    catch_unwind(AssertUnwindSafe(|| {
-        let value = reply::get(text?, pointer?)?;
-        // reply::get refuses strings holding U+0000, and JSON text outside strings has none.
-        CString::new(value).ok().map(CString::into_raw)
-    }))
-    .ok()
-    .flatten()
+    guard(
+        || {
+            let value = reply::get(text?, pointer?)?;
+            // reply::get refuses strings holding U+0000, and JSON text outside strings has none.
+            CString::new(value).ok().map(CString::into_raw)
+        },
+        || None,
+    )
     .unwrap_or(ptr::null_mut())
 }
 

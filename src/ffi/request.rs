@@ -3,10 +3,12 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{borrow_str, with_client};
-use super::TtClient;
+use super::boundary::borrow_str;
+use super::client::with_client;
+use super::client::TtClient;
 use crate::envelope::{Envelope, LocalCode};
-use crate::{Method, Product};
+use crate::operation::{Method, Product};
+use crate::text::quoted;
 
 /// Sends a request to an endpoint the library has no operation for, with everything an
 /// operation gets: the product's key header, timeouts, the size cap, no redirects, the
@@ -58,7 +60,10 @@ pub unsafe extern "C" fn tt_request(
                 other => {
                     return Err(Envelope::local(
                         LocalCode::InvalidParam,
-                        format!("Unknown product '{other}' (known: powertalk, sendtalk, onetalk)"),
+                        format!(
+                            "Unknown product {} (known: powertalk, sendtalk, onetalk)",
+                            quoted(other)
+                        ),
                         "product",
                     ))
                 }
@@ -69,7 +74,7 @@ pub unsafe extern "C" fn tt_request(
                 other => {
                     return Err(Envelope::local(
                         LocalCode::InvalidParam,
-                        format!("Unknown method '{other}' (use GET or POST)"),
+                        format!("Unknown method {} (use GET or POST)", quoted(other)),
                         "method",
                     ))
                 }

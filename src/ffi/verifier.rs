@@ -1,7 +1,6 @@
-//! The platform certificate verifier: `tt_set_tls_verifier` (see src/trust.rs).
+//! The platform certificate verifier: `tt_set_tls_verifier` (see src/chain_verifier.rs and src/transport/trust.rs).
 
 use std::ffi::{c_char, c_void, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use super::boundary::UserData;
@@ -67,8 +66,8 @@ pub unsafe extern "C" fn tt_set_tls_verifier(
     callback: TtTlsVerifyCallback,
     user_data: *mut c_void,
 ) {
-    let _ = catch_unwind(AssertUnwindSafe(|| match callback {
-        None => crate::set_chain_verifier(None),
+    let install = || match callback {
+        None => crate::chain_verifier::set_chain_verifier(None),
         Some(callback) => {
             let user_data = UserData(user_data);
             let verifier = move |chain: &[&[u8]], name: &str| {
@@ -98,9 +97,10 @@ pub unsafe extern "C" fn tt_set_tls_verifier(
                     )),
                 }
             };
-            crate::set_chain_verifier(Some(Arc::new(verifier)));
+            crate::chain_verifier::set_chain_verifier(Some(Arc::new(verifier)));
         }
-    }));
+    };
+    crate::panic::guard(install, || ());
 }
 
 /// The reason the callback wrote: up to its first NUL, or the whole buffer if it wrote none

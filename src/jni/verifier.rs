@@ -1,10 +1,10 @@
 //! JNI entry point for the platform certificate verifier: `Native.setTlsVerifier` registers a
 //! Java `VerifierBridge` (backed by the platform's X509TrustManager, see `PlatformTrust.java`)
-//! as the core's chain verifier (src/trust.rs), under the same rules as the rest of `jni.rs`:
+//! as the core's chain verifier (src/chain_verifier.rs), under the same rules as the rest of
+//! `jni/mod.rs`:
 //! no panic into the JVM, no Java exception left pending, and the locals of a handshake on a
 //! thread that stays attached freed in a local frame.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use jni::objects::{GlobalRef, JClass, JMethodID, JObject, JString};
@@ -22,27 +22,33 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_setTlsVerifier<'l>(
     _class: JClass<'l>,
     bridge: JObject<'l>,
 ) {
-    let _ = catch_unwind(AssertUnwindSafe(|| {
-        if bridge.is_null() {
-            crate::set_chain_verifier(None);
-            return;
-        }
-        let found = (|| -> jni::errors::Result<_> {
-            let vm = env.get_java_vm()?;
-            let class = env.get_object_class(&bridge)?;
-            let check =
-                env.get_method_id(&class, "check", "([[BLjava/lang/String;)Ljava/lang/String;")?;
-            env.delete_local_ref(class)?;
-            Ok((vm, env.new_global_ref(&bridge)?, check))
-        })();
-        let Ok((vm, bridge, check)) = found else {
-            let _ = env.exception_clear();
-            return;
-        };
-        let verifier =
-            move |chain: &[&[u8]], host: &str| ask_java(&vm, &bridge, check, chain, host);
-        crate::set_chain_verifier(Some(Arc::new(verifier)));
-    }));
+    crate::panic::guard(
+        || {
+            if bridge.is_null() {
+                crate::chain_verifier::set_chain_verifier(None);
+                return;
+            }
+            let found = (|| -> jni::errors::Result<_> {
+                let vm = env.get_java_vm()?;
+                let class = env.get_object_class(&bridge)?;
+                let check = env.get_method_id(
+                    &class,
+                    "check",
+                    "([[BLjava/lang/String;)Ljava/lang/String;",
+                )?;
+                env.delete_local_ref(class)?;
+                Ok((vm, env.new_global_ref(&bridge)?, check))
+            })();
+            let Ok((vm, bridge, check)) = found else {
+                let _ = env.exception_clear();
+                return;
+            };
+            let verifier =
+                move |chain: &[&[u8]], host: &str| ask_java(&vm, &bridge, check, chain, host);
+            crate::chain_verifier::set_chain_verifier(Some(Arc::new(verifier)));
+        },
+        || (),
+    );
 }
 
 fn ask_java(

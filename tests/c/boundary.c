@@ -1,14 +1,12 @@
 /*
  * Hostile input at the C boundary: every call must answer an envelope with the right code,
- * never crash, never return NULL, and leak nothing (run under valgrind by tests/c_abi.rs).
+ * never crash, never return NULL, and leak nothing (run under valgrind by tests/c_abi/programs.rs).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "taptalk.h"
-
-static int failures = 0;
+#include "check.h"
 
 /* Log callback: counts lines and remembers whether any carried the key. */
 struct log_seen {
@@ -22,33 +20,6 @@ static void on_log(void *user_data, int32_t level, const char *target, const cha
         seen->leaked++;
     }
 }
-
-#define CHECK(cond, ...)                                  \
-    do {                                                  \
-        if (!(cond)) {                                    \
-            fprintf(stderr, "FAIL line %d: ", __LINE__);  \
-            fprintf(stderr, __VA_ARGS__);                 \
-            fprintf(stderr, "\n");                        \
-            failures++;                                   \
-        }                                                 \
-    } while (0)
-
-/* Checks that `reply` carries `code`, then frees it. */
-static void expect_code(char *reply, const char *code, int line) {
-    char needle[64];
-    snprintf(needle, sizeof needle, "\"code\":\"%s\"", code);
-    if (reply == NULL) {
-        fprintf(stderr, "FAIL line %d: NULL reply\n", line);
-        failures++;
-        return;
-    }
-    if (strstr(reply, needle) == NULL) {
-        fprintf(stderr, "FAIL line %d: expected %s in %s\n", line, code, reply);
-        failures++;
-    }
-    tt_string_free(reply);
-}
-#define EXPECT(reply, code) expect_code((reply), (code), __LINE__)
 
 int main(int argc, char **argv) {
     const char *url = argc > 1 ? argv[1] : "http://127.0.0.1:9";
@@ -155,10 +126,5 @@ int main(int argc, char **argv) {
     CHECK(seen.leaked == 0, "bad log lines: %d", seen.leaked);
 
     tt_client_free(client);
-    if (failures) {
-        fprintf(stderr, "%d boundary checks failed\n", failures);
-        return 1;
-    }
-    printf("boundary: all checks passed\n");
-    return 0;
+    return check_summary("boundary");
 }

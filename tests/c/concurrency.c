@@ -1,6 +1,6 @@
 /*
  * 8 threads x 250 sends (or argv[2]) on one shared client. Each send carries a unique body
- * ("t<thread>-<i>"); tests/c_abi.rs checks at the server that each arrived exactly once.
+ * ("t<thread>-<i>"); tests/c_abi/programs.rs checks at the server that each arrived exactly once.
  */
 #include <pthread.h>
 #include <stdio.h>

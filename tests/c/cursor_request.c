@@ -1,7 +1,7 @@
 /*
  * The case cursor and raw requests from C: hostile input at the boundary answers envelopes,
  * a cursor pages the sandbox's cases exactly once (with a save and resume through its state
- * JSON), and tt_request reaches only the configured host. Run by tests/c_cursor_request.rs
+ * JSON), and tt_request reaches only the configured host. Run by tests/c_abi/cursor_request.rs
  * under valgrind when installed; prints the case ids it delivered, one per line.
  *
  * usage: cursor_request <base_url> <onetalk_api_key>
@@ -10,36 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "taptalk.h"
-
-static int failures = 0;
-
-#define CHECK(cond, ...)                                  \
-    do {                                                  \
-        if (!(cond)) {                                    \
-            fprintf(stderr, "FAIL line %d: ", __LINE__);  \
-            fprintf(stderr, __VA_ARGS__);                 \
-            fprintf(stderr, "\n");                        \
-            failures++;                                   \
-        }                                                 \
-    } while (0)
-
-/* Checks that `reply` carries `code`, then frees it. */
-static void expect_code(char *reply, const char *code, int line) {
-    char needle[64];
-    snprintf(needle, sizeof needle, "\"code\":\"%s\"", code);
-    if (reply == NULL) {
-        fprintf(stderr, "FAIL line %d: NULL reply\n", line);
-        failures++;
-        return;
-    }
-    if (strstr(reply, needle) == NULL) {
-        fprintf(stderr, "FAIL line %d: expected %s in %s\n", line, code, reply);
-        failures++;
-    }
-    tt_string_free(reply);
-}
-#define EXPECT(reply, code) expect_code((reply), (code), __LINE__)
+#include "check.h"
 
 /* Prints every "id" value in `json` on its own line; answers how many. No JSON library:
  * the sandbox's case ids are plain alphanumerics and "id" is only a case's key here. */
@@ -194,10 +165,5 @@ int main(int argc, char **argv) {
     tt_string_free(reply);
 
     tt_client_free(client);
-    if (failures) {
-        fprintf(stderr, "%d failures\n", failures);
-        return 1;
-    }
-    printf("cursor_request: all checks passed\n");
-    return 0;
+    return check_summary("cursor_request");
 }

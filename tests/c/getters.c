@@ -1,7 +1,7 @@
 /*
  * The reply getters as a table: envelopes and JSON Pointers (present, absent, arrays,
  * escapes, non-string values, NULL, garbage) with the exact answer each must give.
- * Run under valgrind by tests/c_getters.rs: every returned string is freed, nothing leaks.
+ * Run under valgrind by tests/c_abi/getters.rs: every returned string is freed, nothing leaks.
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * A real panic inside the built library is answered with the 90004 envelope, and the process
  * and the client go on working. It proves that panics unwind and are caught in whatever build
- * this program is linked against (the debug library in tests/c_abi.rs, the size-optimised
+ * this program is linked against (the debug library in tests/c_abi/programs.rs, the size-optimised
  * phone build in scripts/test-mobile-build.sh), with no test hook compiled into the library.
  *
  * How: this program defines clock_gettime, which takes precedence over libc's for the

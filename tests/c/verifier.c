@@ -3,7 +3,7 @@
  * the sandbox's own leaf certificate lets sends through; one that rejects (with a reason, with
  * a reason that fills the buffer without a NUL, with an answer that is neither constant)
  * fails the send with 91004 after exactly one handshake; a certificate for another name is
- * refused by the library even though the callback would trust it. Run by tests/c_verifier.rs
+ * refused by the library even though the callback would trust it. Run by tests/c_abi/verifier.rs
  * under valgrind when installed; prints "verifier: N checks, M failed".
  *
  * usage: verifier <https_url> <leaf.der> <wrong_name_https_url>
@@ -13,21 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "taptalk.h"
-
-static int checks = 0;
-static int failures = 0;
-
-#define CHECK(cond, ...)                                  \
-    do {                                                  \
-        checks++;                                         \
-        if (!(cond)) {                                    \
-            fprintf(stderr, "FAIL line %d: ", __LINE__);  \
-            fprintf(stderr, __VA_ARGS__);                 \
-            fprintf(stderr, "\n");                        \
-            failures++;                                   \
-        }                                                 \
-    } while (0)
+#include "check.h"
 
 /* What a callback saw; shared by every thread that makes calls, so under a mutex. */
 struct seen {
@@ -277,6 +263,5 @@ int main(int argc, char **argv) {
     tt_set_tls_verifier(NULL, NULL);
     tt_client_free(client);
     free((void *)seen.leaf);
-    printf("verifier: %d checks, %d failed\n", checks, failures);
-    return failures == 0 ? 0 : 1;
+    return check_summary("verifier");
 }

@@ -16,6 +16,13 @@ fn lib_dir() -> PathBuf {
     dir
 }
 
+/// The library search path for a program compiled here: only the fresh build. (cargo test
+/// sets `LD_LIBRARY_PATH` to a list that includes `target/<profile>`, whose copy may be
+/// stale, and it would win over the program's run path.)
+pub fn library_path() -> PathBuf {
+    lib_dir()
+}
+
 pub fn compile(source: &str, name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
@@ -58,6 +65,7 @@ pub fn run_tls(program: &Path, args: &[&str]) -> Output {
 fn run_with(program: &Path, args: &[&str], memcheck: bool, extra: &[&str]) -> Output {
     let output = if memcheck && has_valgrind() {
         Command::new("valgrind")
+            .env("LD_LIBRARY_PATH", lib_dir())
             .args([
                 "--error-exitcode=99",
                 "--leak-check=full",
@@ -70,7 +78,10 @@ fn run_with(program: &Path, args: &[&str], memcheck: bool, extra: &[&str]) -> Ou
             .args(args)
             .output()
     } else {
-        Command::new(program).args(args).output()
+        Command::new(program)
+            .env("LD_LIBRARY_PATH", lib_dir())
+            .args(args)
+            .output()
     }
     .unwrap();
     assert!(

@@ -18,6 +18,7 @@ use serde_json::Value;
 pub mod c;
 pub mod relay;
 pub mod sandbox;
+pub mod tinyproxy;
 
 /// One request as received.
 #[derive(Clone, Debug)]

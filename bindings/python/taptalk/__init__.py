@@ -14,8 +14,8 @@ failure (``raw=True`` returns the whole envelope instead and never raises for a 
 """
 
 from . import _native
-from ._client import (Client, Contact, Envelope, JSONDict, OneTalk, PowerTalk, RetryingClient,
-                      SendTalk)
+from ._client import (Chatbot, Client, Contact, Envelope, JSONDict, OneTalk, PowerTalk,
+                      RetryingClient, SendTalk)
 from ._logging import disable_logging, enable_logging
 from ._pagination import UpdatedCases
 from ._trust import set_tls_verifier
@@ -32,6 +32,7 @@ from .errors import (
     OutcomeUnknownError,
     PaginationError,
     ProxyError,
+    CancelledError,
     RedirectError,
     ReplyTooLargeError,
     ServerError,
@@ -43,7 +44,10 @@ from .errors import (
     TruncatedReplyError,
     UsageError,
     ValidationError,
+    WebhookError,
+    WebhookSecretError,
 )
+from . import webhooks  # noqa: E402  (taptalk.webhooks.parse: receiving TapTalk's callbacks)
 
 __version__ = "0.1.0"
 
@@ -64,6 +68,7 @@ __all__ = [
     "enable_logging",
     "set_tls_verifier",
     "AuthError",
+    "Chatbot",
     "Client",
     "ClientClosedError",
     "ConfigError",
@@ -80,6 +85,7 @@ __all__ = [
     "OutcomeUnknownError",
     "PaginationError",
     "ProxyError",
+    "CancelledError",
     "PowerTalk",
     "RedirectError",
     "ReplyTooLargeError",
@@ -94,6 +100,9 @@ __all__ = [
     "UpdatedCases",
     "UsageError",
     "ValidationError",
+    "WebhookError",
+    "WebhookSecretError",
     "library_path",
+    "webhooks",
     "library_version",
 ]

@@ -126,12 +126,14 @@ class Library:
              options: Optional[bytes] = None) -> bytes:
         """Runs one operation (GIL released) and returns the envelope's bytes.
 
-        With ``options`` (``{"retry": {...}}`` as JSON) it goes through ``tt_call``, which
-        takes the same name and per-call options.
+        A known name without ``options`` calls its own export; anything else goes through
+        ``tt_call``, which takes per-call options (``{"retry": {...}}`` as JSON) and answers
+        an unknown name with its 90001 envelope, so the library decides what is known.
         """
-        if options is None:
-            return self.take_string(self.operations[operation](client, request))
-        name = operation.encode("ascii")
+        export = self.operations.get(operation) if options is None else None
+        if export is not None:
+            return self.take_string(export(client, request))
+        name = operation.encode("utf-8")
         return self.take_string(self.call_by_name(client, name, request, options))
 
 

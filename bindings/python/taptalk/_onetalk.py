@@ -164,13 +164,7 @@ class OneTalk(_Product):
             page_size: cases per request, 1..100.
             seen: a saved ``seen`` mapping, when resuming.
         """
-
-        from ._client import RetryingClient  # here: _client imports this module
-
-        client = self._client
-        if isinstance(client, RetryingClient):  # the cursor fetches with the client's own policy
-            client = client._client
-        return UpdatedCases(None, since_timestamp, page_size, seen, client=client)
+        return UpdatedCases(None, since_timestamp, page_size, seen, client=self._client)
 
     def update_case(
         self,

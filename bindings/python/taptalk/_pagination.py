@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import ctypes
 import json
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Mapping, Optional
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional
 
 from . import _native
+from ._base import Caller
 from .errors import error_from_envelope
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ._client import Client
 
 Case = Dict[str, Any]
 FetchPage = Callable[[int, int], Dict[str, Any]]
@@ -48,7 +46,7 @@ class UpdatedCases(Iterator[Case]):
 
     def __init__(self, fetch_page: Optional[FetchPage], since_timestamp: int,
                  page_size: int = 100, seen: Mapping[str, int] = {}, *,
-                 client: Optional["Client"] = None) -> None:
+                 client: Optional[Caller] = None) -> None:
         self._library = _native.library()
         self._cursor: Optional[int] = None
         options: Dict[str, Any] = {"since_timestamp": since_timestamp, "page_size": page_size}

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Mapping, Optional
 
-from .errors import ValidationError
-
-JSONDict = Dict[str, Any]
+from ._base import Envelope, JSONDict, NativeCall, answer
 
 
 class RawRequests:
     """The ``request`` method of :class:`~taptalk.Client` (over ``tt_request``)."""
 
     _library: Any
-    _native: Callable[[Callable[[int], bytes]], JSONDict]
+
+    def _native(self, call: NativeCall) -> Envelope:  # pragma: no cover - Client's
+        raise NotImplementedError
 
     def request(self, product: str, method: str, path: str, *,
                 body: Any = None, query: Optional[Mapping[str, Any]] = None,
@@ -41,13 +41,15 @@ class RawRequests:
                 been written; True lets it be retried like a read (only for an endpoint
                 where doing it twice is harmless).
             retry: retry keys for this call only, as for :meth:`call`.
-            raw: return the whole envelope instead of raising on failure.
+            raw: return the whole envelope instead of raising on failure (a closed
+                client included).
         """
         for name, text in (("product", product), ("method", method), ("path", path)):
             if "\x00" in text:
                 # A C string ends at NUL: the rest would silently be dropped.
-                raise ValidationError(f"The {name} contains a NUL character", status=400,
-                                      code="40002", field=name)
+                return answer({"status": 400, "error": {
+                    "code": "40002", "message": f"The {name} contains a NUL character",
+                    "field": name}, "data": {}}, raw)
         verb = method.upper()
         if verb == "GET" and body is not None:
             raise TypeError("a GET has no body; give query=... instead")
@@ -66,9 +68,5 @@ class RawRequests:
         envelope = self._native(lambda handle: library.take_string(library.request(
             handle, product.encode("utf-8"), verb.encode("utf-8"), path.encode("utf-8"),
             encoded, options_json)))
-        if raw:
-            return envelope
-        from ._client import _data_or_raise  # _client imports this module first
-
-        return _data_or_raise(envelope)
+        return answer(envelope, raw)
 

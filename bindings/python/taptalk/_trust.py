@@ -1,12 +1,14 @@
 """Platform certificate trust: a Python function deciding whether a server's certificate chain
-is trusted, for clients configured with ``tls={"verifier": "platform"}``.
+is trusted, for clients configured with ``tls={"verifier": "platform"}``::
 
     def verify(chain, host):          # chain: DER bytes, leaf first; host: str
         if not my_os_trusts(chain, host):
             raise ValueError("unknown issuer")   # the message becomes the reason in TLSError
 
     taptalk.set_tls_verifier(verify)
-    client = taptalk.Client(sendtalk={...}, tls={"verifier": "platform"})
+    client = taptalk.Client(sendtalk={"api_key": API_KEY}, tls={"verifier": "platform"})
+
+(``tests/test_docs.py`` runs this snippet.)
 
 The library itself still checks the host name against the leaf and the handshake signatures;
 the function decides chain trust only. It runs on the thread making the call (taking the GIL),

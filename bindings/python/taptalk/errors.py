@@ -15,7 +15,7 @@ The hierarchy::
     +-- ServerError            5xxxx, 99999 or status >= 500 from the server itself
     +-- UsageError             90001, 90002: the library was called wrongly
     |   +-- ConfigError        90003: Client() refused the configuration (field names the key)
-    |   +-- ClientClosedError  the client was closed before the call
+    |   +-- ClientClosedError  90005: the client was closed before the call; nothing was sent
     +-- InternalError          90004: a bug inside the native library (please report)
     +-- PaginationError        92001: the case pages cannot progress (iter_updated_cases)
     +-- TransportError         91xxx: the request did not complete on the wire
@@ -31,6 +31,13 @@ The hierarchy::
         +-- OutcomeUnknownError 91010: a send timed out or lost its connection after it
                                was written; it MAY have been delivered and was not retried
         +-- ProxyError         91011: the HTTP proxy could not be reached or refused; nothing was sent
+        +-- CancelledError     91012: the call was cancelled; maybe_delivered says whether it was sent
+    +-- WebhookError           930xx: taptalk.webhooks.parse refused a webhook; ``status`` is the
+        |                      HTTP status to answer the sender with
+        +-- WebhookSecretError 93001, 93002: X-Secret-Key missing or wrong; 93003: no secret given
+
+A custom chatbot's action refused by OneTalk in plain text (93010) raises by its HTTP status:
+401 AuthError, 400 ValidationError, 404 NotFoundError, 5xx ServerError.
 """
 
 from __future__ import annotations
@@ -61,6 +68,9 @@ __all__ = [
     "ReplyTooLargeError",
     "OutcomeUnknownError",
     "ProxyError",
+    "CancelledError",
+    "WebhookError",
+    "WebhookSecretError",
     "error_from_envelope",
 ]
 
@@ -158,7 +168,8 @@ class ServerError(TapTalkError):
 
 
 class UsageError(TapTalkError):
-    """The library was called wrongly (90001 NULL/invalid UTF-8, 90002 not a JSON object)."""
+    """The library was called wrongly (90001 an unknown operation name, NUL or invalid
+    UTF-8; 90002 not a JSON object)."""
 
 
 class ConfigError(UsageError):
@@ -167,7 +178,7 @@ class ConfigError(UsageError):
 
 
 class ClientClosedError(UsageError):
-    """The :class:`~taptalk.Client` was closed before this call."""
+    """90005: the :class:`~taptalk.Client` was closed before this call; nothing was sent."""
 
 
 class InternalError(TapTalkError):
@@ -259,6 +270,29 @@ class ProxyError(TransportError):
     (HTTP 407: check its credentials; 403: its policy). Nothing was sent to the server."""
 
 
+class CancelledError(TransportError):
+    """91012: the call was cancelled before it finished. :attr:`maybe_delivered` says whether
+    its request may have reached the server (``envelope["data"]["maybe_sent"]``). A send
+    cancelled after it was written raises :class:`OutcomeUnknownError` instead, as after a
+    timeout: it is never repeated."""
+
+    @property
+    def maybe_delivered(self) -> bool:  # type: ignore[override]
+        data = self.envelope.get("data")
+        return bool(isinstance(data, dict) and data.get("maybe_sent"))
+
+
+class WebhookError(TapTalkError):
+    """930xx: :func:`taptalk.webhooks.parse` refused a webhook: not one JSON object (93004),
+    larger than the limit (93005), in no TapTalk callback shape (93006), a known field of the
+    wrong type (93007; ``field`` names it). ``status`` is the HTTP status to answer with."""
+
+
+class WebhookSecretError(WebhookError):
+    """93001/93002: the webhook's ``X-Secret-Key`` is missing or wrong (answer 401); 93003:
+    the callback carries one but no ``secret`` was given to check it."""
+
+
 _BY_CODE: Dict[str, Type[TapTalkError]] = {
     "40001": AuthError,
     "40002": ValidationError,
@@ -267,6 +301,7 @@ _BY_CODE: Dict[str, Type[TapTalkError]] = {
     "90002": UsageError,
     "90003": ConfigError,
     "90004": InternalError,
+    "90005": ClientClosedError,
     "91001": TapTalkTimeout,
     "91002": ConnectError,
     "91003": ConnectionLostError,
@@ -278,14 +313,24 @@ _BY_CODE: Dict[str, Type[TapTalkError]] = {
     "91009": ReplyTooLargeError,
     "91010": OutcomeUnknownError,
     "91011": ProxyError,
+    "91012": CancelledError,
     "92001": PaginationError,
+    "93001": WebhookSecretError,
+    "93002": WebhookSecretError,
+    "93003": WebhookSecretError,
+    "93004": WebhookError,
+    "93005": WebhookError,
+    "93006": WebhookError,
+    "93007": WebhookError,
+    # OneTalk's plain-text refusal of a chatbot action: judged by its HTTP status below.
+    "93010": TapTalkError,
 }
 
 
 def error_class(status: int, code: str) -> Type[TapTalkError]:
     """The exception class for an envelope's ``status`` and ``error.code``."""
     cls = _BY_CODE.get(code)
-    if cls is not None:
+    if cls is not None and code != "93010":
         return cls
     if code.startswith("91"):
         return TransportError
@@ -297,8 +342,10 @@ def error_class(status: int, code: str) -> Type[TapTalkError]:
         return NotFoundError
     if code.startswith("499") or status == 499:
         return TierError
-    if code.startswith("400"):
+    if code.startswith("400") or (code == "93010" and status == 400):
         return ValidationError
+    if code == "93010" and status in (401, 403):
+        return AuthError
     if code.startswith("5") or code == "99999" or status >= 500:
         return ServerError
     return TapTalkError

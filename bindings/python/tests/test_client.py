@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import inspect
+import pydoc
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -127,3 +129,19 @@ def test_user_agent_and_version(sandbox):
     assert taptalk.ABI_VERSION == 1
     with taptalk.Client(**sandbox.config(), user_agent="my-app/2") as client:
         client.sendtalk.send_whatsapp(phone=PHONE, message_type="text", body="hi")
+
+
+def test_help_lists_the_namespaces_and_the_tls_verifier_option():
+    text = pydoc.render_doc(taptalk.Client, renderer=pydoc.plaintext)
+    properties = text.split("Readonly properties defined here:", 1)
+    assert len(properties) == 2, text
+    listed = properties[1]
+    table = taptalk._native.library().operation_table
+    for product in ("powertalk", "sendtalk", "onetalk"):
+        assert f"\n |  {product}\n" in listed, f"help(Client) does not list {product}"
+        doc = inspect.getdoc(inspect.getattr_static(taptalk.Client, product)) or ""
+        for row in table:
+            if row["product"] == product:
+                assert row["name"].split("_", 1)[1] in doc, (product, row["name"])
+    flat = " ".join(word for word in text.split() if word != "|")  # pydoc's margin
+    assert '{"verifier": "platform"}' in flat and "taptalk.set_tls_verifier" in flat

@@ -279,9 +279,11 @@ def test_usage_error_for_a_request_that_is_not_an_object(client):
 def test_client_closed_error(sandbox):
     client = taptalk.Client(**sandbox.config())
     client.close()
-    with pytest.raises(taptalk.ClientClosedError):
+    with pytest.raises(taptalk.ClientClosedError) as caught:
         send(client)
+    check_attributes(caught.value, 400, "90005")
     assert isinstance(taptalk.ClientClosedError(), taptalk.UsageError)
+    assert error_class(400, "90005") is taptalk.ClientClosedError
 
 
 def test_other_server_statuses_keep_the_base_class(sandbox):

@@ -190,8 +190,19 @@ def test_generic_call_by_operation_name(client):
     data = client.call("sendtalk_send_whatsapp",
                        {"phone": PHONE, "messageType": "text", "body": "hi"})
     assert data["success"] is True
-    with pytest.raises(ValueError):
+    # The library decides which names exist: an unknown one is its 90001, a UsageError
+    # like every other wrong call (ValueError before), or that envelope with raw=True.
+    with pytest.raises(taptalk.UsageError) as caught:
         client.call("sendtalk_nope", {})
+    assert (caught.value.code, caught.value.status) == ("90001", 400)
+    # The rest of the message (the known names) is the library's, tested in Rust.
+    assert caught.value.message.startswith("Unknown operation 'sendtalk_nope'")
+    envelope = client.call("sendtalk_nope", {}, raw=True)
+    assert envelope["error"]["code"] == "90001" and envelope["status"] == 400
+    with pytest.raises(taptalk.UsageError) as caught:
+        client.call("sendtalk_get_status\x00", {"id": "x"})
+    assert caught.value.code == "90001"
+    assert client.envelope("nope", {})["error"]["code"] == "90001"
 
 
 def test_non_ascii_text_travels_intact(client, sandbox):

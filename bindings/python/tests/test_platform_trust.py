@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import json
+import os
 import ssl
 import tempfile
+import textwrap
 import urllib.request
 from typing import Iterator, List, Tuple
 
 import pytest
 
 import taptalk
-from conftest import SANDBOX_KEYS, Sandbox, sandbox_binary
+import taptalk._trust
+from conftest import PACKAGE_ROOT, SANDBOX_KEYS, Sandbox, sandbox_binary
 
 SEND = {"phone": "6281212345678", "message_type": "text", "body": "hi"}
 PREFIX = ("The TLS handshake with the server failed: the server's certificate is not trusted "
@@ -97,3 +100,52 @@ def test_a_rejecting_verifier_fails_once_with_its_reason_and_nothing_is_sent(tls
     assert caught.value.message == PREFIX + "unknown issuer (from the test)" + SUFFIX
     assert calls == ["127.0.0.1"], "a rejected certificate is not retried"
     assert len(sent(sandbox, directory)) == before
+
+
+def documented_snippet(where: str) -> str:
+    """The platform-trust example of the package README or of ``_trust``'s docstring."""
+    if where == "README.md":
+        with open(os.path.join(PACKAGE_ROOT, "README.md"), encoding="utf-8") as f:
+            section = f.read().split("### Platform trust", 1)[1]
+        return section.split("```python\n", 1)[1].split("```", 1)[0]
+    doc = taptalk._trust.__doc__ or ""
+    lines = doc.split("::\n", 1)[1].splitlines()
+    block = []
+    for line in lines[1:] if not lines[0].strip() else lines:
+        if line.strip() and not line.startswith("    "):
+            break
+        block.append(line)
+    return textwrap.dedent("\n".join(block))
+
+
+@pytest.mark.parametrize("where", ["README.md", "taptalk/_trust.py"])
+def test_the_documented_snippet_runs_as_written(tls_sandbox, where: str) -> None:
+    sandbox, directory = tls_sandbox
+    with open(f"{directory}/cert.pem") as f:
+        leaf = ssl.PEM_cert_to_DER_cert(f.read())
+    asked: List[str] = []
+
+    def my_os_trusts(chain: List[bytes], host: str) -> bool:
+        asked.append(host)
+        return chain[0] == leaf
+
+    snippet = documented_snippet(where)
+    assert "taptalk.set_tls_verifier(verify)" in snippet, snippet
+    names = {"taptalk": taptalk, "my_os_trusts": my_os_trusts,
+             "API_KEY": SANDBOX_KEYS["sendtalk_api_key"]}
+    exec(compile(snippet, where, "exec"), names)
+    documented = names["client"]
+    assert isinstance(documented, taptalk.Client) and not documented.closed
+    documented.close()
+    # The snippet's verify() is what is registered now: it lets the sandbox's leaf through,
+    # and turns my_os_trusts' refusal into the TLSError's reason.
+    before = len(sent(sandbox, directory))
+    with client_for(sandbox) as client:
+        assert client.sendtalk.send_whatsapp(**SEND)["success"] is True
+    leaf = b"another certificate"
+    with client_for(sandbox) as client:  # a new pool, so a new handshake
+        with pytest.raises(taptalk.TLSError) as caught:
+            client.sendtalk.send_whatsapp(**SEND)
+    assert caught.value.message == PREFIX + "unknown issuer" + SUFFIX
+    assert asked == ["127.0.0.1", "127.0.0.1"]
+    assert len(sent(sandbox, directory)) == before + 1

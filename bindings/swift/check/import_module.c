@@ -1,6 +1,7 @@
 /* Checks the Swift package's module map with Clang modules: imports CTapTalk (the module
- * Swift sees), calls through it, and prints what the library answers. Built and run by
- * scripts/test-swift-modulemap.sh against the real library. */
+ * Swift sees), calls through it, and prints what the library answers; with --operations it
+ * prints tt_operations() instead. Built and run by scripts/test-swift-modulemap.sh against
+ * the real library. */
 #pragma clang module import CTapTalk
 
 #include <stdio.h>
@@ -15,7 +16,13 @@ static int32_t reject_all(void *user_data, const uint8_t *const *certs, const ui
     return TT_TLS_REJECTED;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    /* --operations: the library's operation table, for check/operations.py to compare
+     * with the Swift sources (read through the module Swift imports). */
+    if (argc > 1 && strcmp(argv[1], "--operations") == 0) {
+        puts(tt_operations());
+        return 0;
+    }
     const char *version = tt_version();
     if (tt_abi_version() != TT_ABI_VERSION) {
         fprintf(stderr, "ABI %u, header %u\n", tt_abi_version(), (unsigned)TT_ABI_VERSION);

@@ -6,7 +6,8 @@ use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 use std::sync::OnceLock;
 
-use serde_json::Value;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
 use taptalk::Operation;
 
 // The real exports, linked from the taptalk rlib (each target uses some of them).
@@ -31,6 +32,7 @@ pub const CONFIG: &str = r#"{
   "powertalk": {"base_url": "http://127.0.0.1:9", "server_key_id": "fuzz-id", "server_key_secret": "fuzz-secret"},
   "sendtalk": {"base_url": "http://127.0.0.1:9", "api_key": "fuzz-key"},
   "onetalk": {"base_url": "http://127.0.0.1:9", "api_key": "fuzz-key"},
+  "chatbot": {"base_url": "http://127.0.0.1:9", "organization_id": 1, "chatbot_id": "fuzz", "secret_key": "fuzz-secret"},
   "timeout_ms": 500,
   "connect_timeout_ms": 200,
   "retry": {"max_attempts": 1}
@@ -88,8 +90,8 @@ pub fn take_envelope(s: *mut c_char) -> Envelope {
         .to_owned();
     // SAFETY: returned by the library and freed exactly once.
     unsafe { tt_string_free(s) };
-    let value: Value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("an envelope is not JSON ({e}): {text}"));
+    let value: Value =
+        standard_json(&text).unwrap_or_else(|e| panic!("an envelope is not JSON ({e}): {text}"));
     Envelope::checked(value, &text)
 }
 
@@ -164,7 +166,7 @@ pub fn expected_local_answer(op: Operation, request: &[u8]) -> Option<Expected> 
     let Ok(text) = std::str::from_utf8(request) else {
         return Some(Expected::code("90001"));
     };
-    let value = match serde_json::from_str::<Value>(text) {
+    let value = match standard_json(text) {
         Ok(value @ Value::Object(_)) => value,
         _ => return Some(Expected::code("90002")),
     };
@@ -202,5 +204,80 @@ impl Expected {
         if let Some(message) = &self.message {
             assert_eq!(&got.message, message, "{got:?}");
         }
+    }
+}
+
+/// The reference reading of JSON text: serde_json's tokenizer building a plain `Value`, with
+/// no private hooks. (With serde_json's `raw_value` feature on, which the library enables,
+/// `serde_json::from_str::<Value>` reads an object whose first key is
+/// `$serde_json::private::RawValue` as raw JSON text: no other parser does, so it cannot be
+/// the reference.) Duplicate keys: the last counts, as in serde_json and browsers.
+pub fn standard_json(text: &str) -> Result<Value, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = Reference.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
+}
+
+#[derive(Clone, Copy)]
+struct Reference;
+
+impl<'de> DeserializeSeed<'de> for Reference {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Reference {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(self)?;
+            members.insert(key, value);
+        }
+        Ok(Value::Object(members))
+    }
+}
+
+/// How the library's messages quote a refused value (its rule, written again here to check
+/// it): at most 40 characters, escaped as Rust's `escape_debug` does, in single quotes, then
+/// the full length in characters when it was cut.
+pub fn quoted(text: &str) -> String {
+    let head: String = text.chars().take(40).flat_map(char::escape_debug).collect();
+    let length = text.chars().count();
+    if length > 40 {
+        format!("'{head}'... ({length} characters)")
+    } else {
+        format!("'{head}'")
     }
 }

@@ -1,6 +1,8 @@
 //! A tiny HTTP client over ureq for the sandbox's own tests.
 #![allow(dead_code)]
 
+pub mod wire;
+
 use serde_json::Value;
 use std::time::Duration;
 use taptalk_sandbox::{Sandbox, SandboxConfig};

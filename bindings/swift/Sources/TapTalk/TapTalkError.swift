@@ -20,7 +20,7 @@ public struct TapTalkError: Error, Sendable, CustomStringConvertible {
         case server            // 5xxxx, 99999, status >= 500
         case usage             // 90001, 90002
         case config            // 90003
-        case clientClosed      // reserved: a Swift client frees itself in deinit, so never raised
+        case clientClosed      // 90005; never raised here: a Swift client has no close(), it is freed in deinit
         case `internal`        // 90004
         case transport         // other 91xxx
         case timeout           // 91001
@@ -35,6 +35,10 @@ public struct TapTalkError: Error, Sendable, CustomStringConvertible {
         case outcomeUnknown    // 91010: a send MAY have been delivered; it was not retried
         case proxy             // 91011: the proxy failed or refused; nothing was sent
         case pagination        // 92001: the case cursor cannot progress; nothing was skipped
+        case webhookSecret     // 93001-93003: X-Secret-Key missing or wrong, or no secret given
+        case webhook           // 93004-93007: the webhook body was refused
+        case chatbotRefused    // 93010: OneTalk refused a chatbot action in plain text (status says why)
+        case cancelled         // 91012: the call was cancelled
         case other
     }
 
@@ -76,10 +80,14 @@ public struct TapTalkError: Error, Sendable, CustomStringConvertible {
         let exact: [String: Kind] = [
             "40001": .auth, "40002": .validation, "40401": .notFound,
             "90001": .usage, "90002": .usage, "90003": .config, "90004": .internal,
+            "90005": .clientClosed,
             "91001": .timeout, "91002": .connect, "91003": .connectionLost, "91004": .tls,
             "91005": .redirect, "91006": .invalidReply, "91007": .truncatedReply,
             "91008": .httpStatus, "91009": .replyTooLarge, "91010": .outcomeUnknown,
             "91011": .proxy, "92001": .pagination,
+            "93001": .webhookSecret, "93002": .webhookSecret, "93003": .webhookSecret,
+            "93004": .webhook, "93005": .webhook, "93006": .webhook, "93007": .webhook,
+            "93010": .chatbotRefused, "91012": .cancelled,
         ]
         if let kind = exact[code] { return kind }
         if code.hasPrefix("91") { return .transport }

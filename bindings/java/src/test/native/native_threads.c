@@ -1,7 +1,9 @@
-/* Test-only JNI library (built by scripts/test-java.sh, loaded by NativeThreadTest): calls
- * libtaptalk from threads the JVM has never seen, as the C or C++ part of an Android app
- * would. The log listener and the platform verifier then run on those threads, so the
- * library must attach them to the JVM for the call into Java and detach them after.
+/* Test-only JNI library (built by scripts/test-java.sh, loaded by NativeThreadTest and
+ * OperationTableTest). It calls libtaptalk from threads the JVM has never seen, as the C or
+ * C++ part of an Android app would: the log listener and the platform verifier then run on
+ * those threads, so the library must attach them to the JVM for the call into Java and
+ * detach them after. And it reads the library's own operation table (tt_operations(), which
+ * the binding has no JNI entry for), so the Java test compares the typed methods with it.
  *
  * It uses the very libtaptalk.so instance the JVM loaded (dlopen with RTLD_NOLOAD fails
  * unless that file is already loaded), so the listener and verifier registered from Java
@@ -98,4 +100,19 @@ JNIEXPORT jstring JNICALL Java_io_taptalk_sdk_NativeThreadTest_sendFromNewNative
     api.client_free(client);
     dlclose(handle);
     return (*env)->NewStringUTF(env, out);
+}
+
+/* tt_operations() of the libtaptalk.so the JVM loaded from `library`: the JSON array, or a
+ * string starting with "error:". */
+JNIEXPORT jstring JNICALL Java_io_taptalk_sdk_OperationTableTest_operationsJson(JNIEnv *env, jclass cls,
+                                                                                 jstring library) {
+    (void)cls;
+    const char *path = (*env)->GetStringUTFChars(env, library, NULL);
+    void *handle = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+    (*env)->ReleaseStringUTFChars(env, library, path);
+    if (!handle) return (*env)->NewStringUTF(env, "error: libtaptalk is not loaded in this process");
+    __typeof__(&tt_operations) operations = (__typeof__(operations))dlsym(handle, "tt_operations");
+    jstring table = (*env)->NewStringUTF(env, operations ? operations() : "error: no tt_operations");
+    dlclose(handle);
+    return table;
 }

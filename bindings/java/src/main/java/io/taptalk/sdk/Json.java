@@ -4,13 +4,24 @@ import java.lang.reflect.Array;
 import java.util.Iterator;
 import java.util.Map;
 
-/** Writes a request given as a Map (of Maps, Lists, arrays, strings, numbers, booleans, null) as JSON. */
+/**
+ * Writes a request given as a Map (of Maps, Lists, arrays, strings, numbers, booleans, null) as
+ * JSON. What cannot be written is the caller's mistake, reported as the binding's documented
+ * {@link UsageException} with the library's code for a request that is not JSON (90002),
+ * before anything is sent.
+ */
 final class Json {
     private Json() {}
 
-    static String write(Object value) {
+    /** The JSON text of {@code value}; {@code what} ("request", "configuration") names it in errors. */
+    static String write(Object value, String what) {
         StringBuilder out = new StringBuilder();
-        write(out, value, 0);
+        try {
+            write(out, value, 0);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(Envelope.local(400, "90002",
+                    "The " + what + " cannot be written as JSON: " + e.getMessage()));
+        }
         return out.toString();
     }
 

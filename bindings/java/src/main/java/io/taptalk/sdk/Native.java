@@ -107,6 +107,12 @@ final class Native {
 
     static native void setLogListener(LogListener listener, int maxLevel);
 
+    /** {@code tt_webhook_parse}: the reply's six parts, as {@link #call} answers. */
+    static native String[] webhookParse(String headersJson, byte[] body, String secret, String optionsJson);
+
+    /** {@code tt_reply_get}: the value at a JSON Pointer of an envelope, or null. */
+    static native String replyGet(String json, String pointer);
+
     /** tt_set_tls_verifier over bridge.check(byte[][], String); null removes it. */
     static native void setTlsVerifier(VerifierBridge bridge);
 }

@@ -21,7 +21,8 @@ import java.util.function.LongFunction;
  * returns the reply's {@code data} as JSON text, or throws the {@link TapTalkException}
  * subclass matching {@code error.code}; {@link #callRaw} returns the whole {@link Envelope} and
  * never throws. {@link #close()} waits for calls still running; calls after it throw
- * {@link ClientClosedException} (callRaw answers a status-400 envelope saying so).
+ * {@link ClientClosedException} (code 90005; callRaw answers that envelope). A {@code Map}
+ * that cannot be written as JSON throws {@link UsageException} (90002) before anything is sent.
  */
 public final class TapTalkClient implements AutoCloseable {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -43,9 +44,13 @@ public final class TapTalkClient implements AutoCloseable {
         handle = created;
     }
 
-    /** A client for a configuration given as a Map of the same keys. */
+    /**
+     * A client for a configuration given as a Map of the same keys.
+     *
+     * @throws UsageException (90002) when the Map cannot be written as JSON
+     */
     public TapTalkClient(Map<String, ?> config) {
-        this(Json.write(config));
+        this(Json.write(config, "configuration"));
     }
 
     /**
@@ -56,9 +61,14 @@ public final class TapTalkClient implements AutoCloseable {
         return call(operation, requestJson, null);
     }
 
-    /** {@link #call(String, String)} with a Map request. */
+    /**
+     * {@link #call(String, String)} with a Map request.
+     *
+     * @throws UsageException (90002) when the Map cannot be written as JSON (a value of
+     *     another type, NaN or infinity, nesting deeper than 128 levels or a cycle)
+     */
     public String call(String operation, Map<String, ?> request) {
-        return call(operation, Json.write(request), null);
+        return call(operation, Json.write(request, "request"), null);
     }
 
     /**
@@ -154,23 +164,50 @@ public final class TapTalkClient implements AutoCloseable {
     public String onetalkRequestUserAuthTicket(Map<String, ?> request) { return call("onetalk_request_user_auth_ticket", request); }
     public String onetalkSyncUserContact(String requestJson) { return call("onetalk_sync_user_contact", requestJson); }
     public String onetalkSyncUserContact(Map<String, ?> request) { return call("onetalk_sync_user_contact", request); }
+    // A OneTalk custom chatbot's actions (config section "chatbot"); OneTalk's plain-text
+    // refusals throw by their HTTP status (code 93010).
+    public String chatbotSendMessages(String requestJson) { return call("chatbot_send_messages", requestJson); }
+    public String chatbotSendMessages(Map<String, ?> request) { return call("chatbot_send_messages", request); }
+    public String chatbotHandoverCase(String requestJson) { return call("chatbot_handover_case", requestJson); }
+    public String chatbotHandoverCase(Map<String, ?> request) { return call("chatbot_handover_case", request); }
+    public String chatbotCloseCase(String requestJson) { return call("chatbot_close_case", requestJson); }
+    public String chatbotCloseCase(Map<String, ?> request) { return call("chatbot_close_case", request); }
+    public String chatbotUpdateCase(String requestJson) { return call("chatbot_update_case", requestJson); }
+    public String chatbotUpdateCase(Map<String, ?> request) { return call("chatbot_update_case", request); }
+    public String chatbotUpdateContact(String requestJson) { return call("chatbot_update_contact", requestJson); }
+    public String chatbotUpdateContact(Map<String, ?> request) { return call("chatbot_update_contact", request); }
 
     /**
-     * Closes the client: later calls fail with {@link ClientClosedException}; calls already
-     * running finish first (this waits for them), then the native client is freed. Idempotent.
+     * Closes the client: later calls fail with {@link ClientClosedException} (90005); calls
+     * already running finish first (this waits for them), then the native client is freed.
+     * Idempotent.
+     *
+     * <p>Called from inside one of this client's own calls (a {@link LogListener} or
+     * {@link TlsVerifier} runs on the calling thread), it cannot wait for that call: it
+     * returns at once, and the native client is freed when the last running call returns.
      */
     @Override
     public void close() {
         closed = true;
+        if (lock.getReadHoldCount() > 0) {
+            // This thread is inside a call on this client: waiting for the write lock would
+            // wait for ourselves. The call's own exit from withHandle frees the client.
+            return;
+        }
         ReentrantReadWriteLock.WriteLock write = lock.writeLock();
         write.lock();
         try {
-            if (handle != 0) {
-                Native.clientFree(handle);
-                handle = 0;
-            }
+            free();
         } finally {
             write.unlock();
+        }
+    }
+
+    /** Frees the native client once; under the write lock. */
+    private void free() {
+        if (handle != 0) {
+            Native.clientFree(handle);
+            handle = 0;
         }
     }
 
@@ -206,10 +243,31 @@ public final class TapTalkClient implements AutoCloseable {
             return body.apply(handle);
         } finally {
             read.unlock();
+            if (closed) {
+                freeIfIdle();
+            }
         }
     }
 
+    /**
+     * After a call, on a closing client: frees it when no call holds it any more. Each call
+     * that ends after {@code closed} was set comes here, so the last one frees a client that
+     * {@link #close()} could not (closed from inside a call); tryLock fails while another
+     * call (or this thread, in a nested call) still holds the read lock.
+     */
+    private void freeIfIdle() {
+        ReentrantReadWriteLock.WriteLock write = lock.writeLock();
+        if (write.tryLock()) {
+            try {
+                free();
+            } finally {
+                write.unlock();
+            }
+        }
+    }
+
+    /** The envelope a call on a closed client answers: code 90005, as in every binding. */
     static Envelope closedEnvelope() {
-        return Envelope.local(400, "", "The client is closed");
+        return Envelope.local(400, "90005", "The client is closed");
     }
 }

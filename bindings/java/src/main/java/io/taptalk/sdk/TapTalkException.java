@@ -24,7 +24,7 @@ package io.taptalk.sdk;
  * +-- ServerException           5xxxx, 99999 or status &gt;= 500 from the server itself
  * +-- UsageException            90001, 90002: the library was called wrongly
  * |   +-- ConfigException       90003: the configuration was refused (field names the key)
- * |   +-- ClientClosedException the client was closed before the call
+ * |   +-- ClientClosedException 90005: the client was closed before the call
  * +-- InternalException         90004: a bug inside the native library (please report)
  * +-- PaginationException       92001: the case cursor cannot progress (nothing skipped)
  * +-- TransportException        91xxx: the request did not complete on the wire
@@ -111,6 +111,7 @@ public class TapTalkException extends RuntimeException {
             case "90002": return new UsageException(envelope);
             case "90003": return new ConfigException(envelope);
             case "90004": return new InternalException(envelope);
+            case "90005": return new ClientClosedException(envelope);
             case "91001": return new TapTalkTimeoutException(envelope);
             case "91002": return new ConnectException(envelope);
             case "91003": return new ConnectionLostException(envelope);
@@ -123,7 +124,21 @@ public class TapTalkException extends RuntimeException {
             case "91010": return new OutcomeUnknownException(envelope);
             case "91011": return new ProxyException(envelope);
             case "92001": return new PaginationException(envelope);
+            case "93001":
+            case "93002":
+            case "93003": return new WebhookSecretException(envelope);
+            case "93004":
+            case "93005":
+            case "93006":
+            case "93007": return new WebhookException(envelope);
             default: break;
+        }
+        // A chatbot action OneTalk refused in plain text: judged by its HTTP status.
+        if (code.equals("93010") && (status == 401 || status == 403)) {
+            return new AuthException(envelope);
+        }
+        if (code.equals("93010") && status == 400) {
+            return new ValidationException(envelope);
         }
         if (code.startsWith("91")) {
             return new TransportException(envelope);

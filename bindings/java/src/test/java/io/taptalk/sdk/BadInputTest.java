@@ -78,16 +78,32 @@ class BadInputTest {
     }
 
     @Test
-    void a_map_with_a_cycle_or_an_unwritable_value_is_refused_in_java() {
+    void a_map_that_cannot_be_written_is_the_documented_usage_exception() {
         java.util.Map<String, Object> cyclic = new java.util.HashMap<>();
         cyclic.put("self", cyclic);
-        assertTrue(assertThrowsIae(() -> client.sendtalkSendWhatsapp(cyclic)).contains("128"));
+        assertEquals("The request cannot be written as JSON: request is nested more than 128 levels deep (a cycle?)",
+                usage(() -> client.sendtalkSendWhatsapp(cyclic)).getErrorMessage());
         java.util.Map<String, Object> odd = new java.util.HashMap<>();
         odd.put("when", new Object());
-        assertTrue(assertThrowsIae(() -> client.sendtalkSendWhatsapp(odd)).contains("java.lang.Object"));
+        assertEquals("The request cannot be written as JSON: cannot write java.lang.Object as JSON",
+                usage(() -> client.call("sendtalk_send_whatsapp", odd)).getErrorMessage());
+        java.util.Map<String, Object> nan = new java.util.HashMap<>();
+        nan.put("limit", Double.NaN);
+        assertEquals("The request cannot be written as JSON: JSON has no NaN",
+                usage(() -> client.onetalkGetUpdatedCases(nan)).getErrorMessage());
+        java.util.Map<String, Object> config = new java.util.HashMap<>();
+        config.put("timeout_ms", new Object());
+        assertEquals("The configuration cannot be written as JSON: cannot write java.lang.Object as JSON",
+                usage(() -> new TapTalkClient(config)).getErrorMessage());
     }
 
-    private static String assertThrowsIae(Runnable r) {
-        return org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, r::run).getMessage();
+    /** The exception {@code r} throws: a UsageException (never IllegalArgumentException), code 90002, status 400. */
+    private static UsageException usage(Runnable r) {
+        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class, r::run);
+        assertEquals(UsageException.class, e.getClass());
+        assertEquals("90002", e.getCode());
+        assertEquals(400, e.getStatus());
+        assertEquals("", e.getField());
+        return e;
     }
 }

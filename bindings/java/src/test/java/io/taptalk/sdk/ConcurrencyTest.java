@@ -121,6 +121,7 @@ class ConcurrencyTest {
         assertTrue(client.isClosed());
         ClientClosedException e = assertThrows(ClientClosedException.class, () -> client.sendtalkGetStatus("{\"id\": \"x\"}"));
         assertEquals(400, e.getStatus());
+        assertEquals("90005", e.getCode());
         assertTrue(e instanceof UsageException);
         Envelope raw = client.callRaw("sendtalk_get_status", "{\"id\": \"x\"}");
         assertFalse(raw.isSuccess());

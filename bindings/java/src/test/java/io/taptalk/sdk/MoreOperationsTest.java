@@ -4,46 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operations beyond the vendor pages' eight, against the sandbox's own records, and a
- * check that every operation of the C header has its typed Java method.
+ * The operations beyond the vendor pages' eight, against the sandbox's own records
+ * (OperationTableTest checks that the typed methods are exactly the library's operations).
  */
 class MoreOperationsTest extends SandboxTest {
-    @Test
-    void every_operation_in_the_header_has_a_typed_method() throws Exception {
-        String header = new String(Files.readAllBytes(Paths.get("include/taptalk.h")), StandardCharsets.UTF_8);
-        Matcher m = Pattern.compile("char \\*tt_((?:powertalk|sendtalk|onetalk)_\\w+)\\(").matcher(header);
-        List<String> missing = new ArrayList<>();
-        int operations = 0;
-        while (m.find()) {
-            operations++;
-            StringBuilder camel = new StringBuilder();
-            for (String part : m.group(1).split("_")) {
-                camel.append(camel.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
-            }
-            try {
-                Method method = TapTalkClient.class.getMethod(camel.toString(), String.class);
-                assertEquals(String.class, method.getReturnType());
-            } catch (NoSuchMethodException e) {
-                missing.add(camel.toString());
-            }
-        }
-        assertEquals(15, operations, "operations found in include/taptalk.h");
-        assertEquals(Collections.emptyList(), missing, "TapTalkClient lacks typed methods");
-    }
-
     @Test
     void powertalk_users_a_room_and_a_ticket() throws Exception {
         String first = client.powertalkUpdateUser("{\"xcUserID\": \"j1\", \"fullName\": \"Ana\"}");

@@ -63,6 +63,7 @@ class RequestTest extends SandboxTest {
                 () -> closed.request("sendtalk", "POST", "/api/v1/message/check_whatsapp_phone", "{}"));
         Envelope raw = closed.requestRaw("sendtalk", "POST", "/api/v1/message/check_whatsapp_phone", "{}");
         assertEquals(400, raw.getStatus());
+        assertEquals("90005", raw.getCode());
         assertEquals("The client is closed", raw.getErrorMessage());
         assertEquals(Collections.emptyList(), Sandbox.strings(sandbox.get("/_sandbox/requests"), "path"));
     }

@@ -1,0 +1,6 @@
+//! Checks on the repository itself rather than on behaviour: the committed C header matches
+//! the code and documents every export (`header.rs`), and the core's modules import one way
+//! with one panic guard (`layers.rs`).
+
+mod header;
+mod layers;
