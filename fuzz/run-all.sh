@@ -12,7 +12,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(request config envelope validate call_options reply cursor raw_request)
+    targets=(request config envelope validate call_options reply cursor raw_request webhook)
 fi
 # cargo-fuzz needs nightly flags (-Zsanitizer, -Cpasses=sancov); this unlocks them on stable.
 export RUSTC_BOOTSTRAP=1

@@ -206,7 +206,11 @@ impl Emitter {
         if let Some(secret) = secret {
             headers.push(("X-Secret-Key", secret));
         }
+        // Counted and recorded under one lock, as the worker marks it done and uncounts it,
+        // so a reader (`to_json`) sees the records and the count agree: never a record not
+        // done with nothing pending, which would let wait_for_webhooks return too early.
         let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        self.pending.fetch_add(1, Ordering::SeqCst);
         let id = records.len();
         records.push(json!({
             "id": id,
@@ -218,7 +222,6 @@ impl Emitter {
             "done": false,
         }));
         drop(records);
-        self.pending.fetch_add(1, Ordering::SeqCst);
         let delivery = Delivery {
             id,
             url: url.clone(),
@@ -277,8 +280,8 @@ impl Emitter {
                         thread::sleep(delay * attempt);
                     }
                 }
-                records.lock().unwrap_or_else(|e| e.into_inner())[delivery.id]["done"] =
-                    json!(true);
+                let mut all = records.lock().unwrap_or_else(|e| e.into_inner());
+                all[delivery.id]["done"] = json!(true);
                 pending.fetch_sub(1, Ordering::SeqCst);
             }
         });
@@ -287,14 +290,13 @@ impl Emitter {
 
     /// Every delivery so far, and how many are still queued or being tried.
     pub fn to_json(&self) -> Value {
-        let records = self
-            .records
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let (records, pending) = {
+            let records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+            (records.clone(), self.pending.load(Ordering::SeqCst))
+        };
         json!({
             "deliveries": records,
-            "pending": self.pending.load(Ordering::SeqCst),
+            "pending": pending,
             "settings": self.settings.to_json(),
         })
     }
