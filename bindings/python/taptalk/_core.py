@@ -222,20 +222,21 @@ class NativeClient:
     # -- calls -----------------------------------------------------------------------------
 
     def _job(self, call: NativeCall) -> Optional[Run]:
-        """``call`` as a job, ``run(cancel, report)``, counted as running from now until it
-        returns on whichever thread runs it; None on a closed client (nothing to run: the
-        caller answers :func:`closed_envelope`). Each job must be run exactly once."""
-        with self._lock:
-            if self._closing or self._handle is None:
-                return None
-            self._in_flight += 1
-            handle = self._handle
-        return functools.partial(self._run, call, handle)
+        """``call`` as a job, ``run(cancel, report)``, to run on any thread; None on a closed
+        client (nothing to run: the caller answers :func:`closed_envelope`). A job counts as
+        a running call only while it runs, so one that never runs (interrupted before a
+        worker took it) holds nothing up; one that runs after :meth:`close` answers 90005."""
+        if self._closing or self._handle is None:
+            return None
+        return functools.partial(self._run, call)
 
-    def _run(self, call: NativeCall, handle: int, cancel: Optional[int],
-             report: Report) -> bytes:
+    def _run(self, call: NativeCall, cancel: Optional[int], report: Report) -> bytes:
         me = threading.get_ident()
         with self._lock:
+            if self._closing or self._handle is None:
+                return json.dumps(closed_envelope()).encode()
+            handle = self._handle
+            self._in_flight += 1
             self._calling[me] = self._calling.get(me, 0) + 1
         release: Optional[int] = None
         try:

@@ -55,6 +55,8 @@ NOT_SENT: Dict[str, Any] = {
     "data": {"maybe_sent": False},
 }
 
+_NOT_SENT_BYTES = json.dumps(NOT_SENT).encode()
+
 # The signals a worker leaves to the main thread (POSIX only).
 _ASYNC_SIGNALS = [getattr(signal, name) for name in
                   ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGALRM", "SIGUSR1", "SIGUSR2")
@@ -200,20 +202,22 @@ def blocking(run: Run, progress: Report = None, *, batch: bool = False) -> bytes
     report: Report = None
     if progress is not None:
         report = lambda done, total: events.put((done, total))  # noqa: E731
-    job = Job(run, report, events)
-    _pool.submit(job)
+    job: Optional[Job] = None
     try:
+        job = Job(run, report, events)
+        _pool.submit(job)
         while True:
-            try:
-                event = events.get(timeout=SLICE)
-            except queue.Empty:
-                continue
+            event = _next_event(events)
             if event is _FINISHED:
                 break
-            assert progress is not None
-            progress(*event)
+            if event is not None:
+                assert progress is not None
+                progress(*event)
     except BaseException as interruption:
-        job.cancel()
+        if job is None or not job.cancel():
+            # No worker had taken it: whenever one does, it answers "not sent" at once.
+            _interrupted(interruption, _NOT_SENT_BYTES, False)
+            raise
         try:
             while events.get() is not _FINISHED:  # progress after the interruption: dropped
                 pass
@@ -257,19 +261,29 @@ async def run_async(workers: Workers, run: Run, progress: Report = None, *,
         await asyncio.shield(finished)
     except asyncio.CancelledError as cancelled:
         if not job.cancel():
-            _interrupted(cancelled, json.dumps(NOT_SENT).encode(), False)
+            _interrupted(cancelled, _NOT_SENT_BYTES, False)
             raise
         while not finished.done():
             try:
-                await asyncio.shield(finished)
+                await asyncio.wait([finished])
             except asyncio.CancelledError:
-                continue  # cancelled again: the native call is coming back anyway
+                pass  # cancelled again: the native call is coming back anyway
         _interrupted(cancelled, job.reply, batch)
         raise
     if job.error is not None:
         raise job.error
     assert job.reply is not None
     return job.reply
+
+
+def _next_event(events: "queue.SimpleQueue[Any]") -> Any:
+    """The next event, or None after a slice without one. (Not written as ``except Empty:
+    continue`` in the loop above: CPython 3.11 can raise a signal handler's exception on that
+    ``continue``'s jump back outside every ``try`` around it, so it would escape uncancelled.)"""
+    try:
+        return events.get(timeout=SLICE)
+    except queue.Empty:
+        return None
 
 
 def _resolve(future: "asyncio.Future[Job]", job: Job) -> None:
