@@ -3,8 +3,8 @@
 //! one file per ABI (`jniLibs/<abi>/libtaptalk.so`) and no JNI glue library of its own.
 //!
 //! Every function is a thin shim over the C ABI (`tt_client_new`, `tt_call`, `tt_request`,
-//! `tt_client_free`; the case cursor's in `jni/cursor.rs`): the Java side gets exactly what C
-//! callers get. Rules held here:
+//! `tt_client_free`; the case cursor's in `jni/cursor.rs`; cancellation and batches in
+//! `jni/cancel.rs`): the Java side gets exactly what C callers get. Rules held here:
 //! - no Rust panic unwinds into the JVM (`catch_unwind` around every body; a panic becomes
 //!   the 90004 envelope, like at the C boundary);
 //! - no Java exception is left pending by our own doing, and one thrown by a log listener is
@@ -28,6 +28,7 @@ use crate::envelope::{Envelope, LocalCode};
 use crate::ffi::{tt_call, tt_client_free, tt_client_new, tt_request, tt_string_free, TtClient};
 use crate::panic::panic_envelope;
 
+mod cancel;
 mod cursor;
 mod verifier;
 
