@@ -96,7 +96,11 @@ class Library:
         self.version: str = raw_version.decode("utf-8") if raw_version else ""
         self.client_new = cdll.tt_client_new
         self.client_free = cdll.tt_client_free
-        self.string_free = cdll.tt_string_free
+        # The few functions that never wait go through PyDLL, which keeps the GIL: releasing
+        # and taking it back around a call of a microsecond costs more than the call when
+        # dozens of threads wait for the GIL (an AsyncClient's workers, a batch's progress).
+        quick = _bind_quick(ctypes.PyDLL(path))
+        self.string_free = quick.tt_string_free
         #: The library's operation table (``tt_operations()``): one dict per operation with
         #: ``name``, ``export``, ``summary``, ``product``, ``method``, ``path``,
         #: ``may_repeat`` and ``repeat_reason``.
@@ -116,9 +120,9 @@ class Library:
         self.cursor_request = cdll.tt_case_cursor_request
         self.cursor_feed = cdll.tt_case_cursor_feed
         _bind_cancel_and_batch(cdll)
-        self.cancel_new = cdll.tt_cancel_new
-        self.cancel = cdll.tt_cancel
-        self.cancel_free = cdll.tt_cancel_free
+        self.cancel_new = quick.tt_cancel_new
+        self.cancel = quick.tt_cancel
+        self.cancel_free = quick.tt_cancel_free
         self.request_cancellable = cdll.tt_request_cancellable
         self.cursor_next_case_cancellable = cdll.tt_case_cursor_next_case_cancellable
         self.cursor_next_page_cancellable = cdll.tt_case_cursor_next_page_cancellable
@@ -202,6 +206,20 @@ def _bind_request_and_cursor(cdll: ctypes.CDLL) -> None:
         getattr(cdll, name).restype = pointer
     cdll.tt_case_cursor_feed.argtypes = [pointer, text]
     cdll.tt_case_cursor_feed.restype = pointer
+
+
+def _bind_quick(pydll: ctypes.PyDLL) -> ctypes.PyDLL:
+    """The functions called with the GIL held: none of them waits (tt_cancel takes a lock
+    that is only ever held for a moment)."""
+    pointer = ctypes.c_void_p
+    pydll.tt_string_free.argtypes = [pointer]
+    pydll.tt_string_free.restype = None
+    pydll.tt_cancel_new.argtypes = []
+    pydll.tt_cancel_new.restype = pointer
+    for name in ("tt_cancel", "tt_cancel_free"):
+        getattr(pydll, name).argtypes = [pointer]
+        getattr(pydll, name).restype = None
+    return pydll
 
 
 def _bind_cancel_and_batch(cdll: ctypes.CDLL) -> None:
