@@ -1,3 +1,4 @@
+import CTapTalk
 import Foundation
 
 /// A failed call: the envelope's `status`, `code`, `message` and `field`, the whole envelope,
@@ -34,6 +35,7 @@ public struct TapTalkError: Error, Sendable, CustomStringConvertible {
         case replyTooLarge     // 91009
         case outcomeUnknown    // 91010: a send MAY have been delivered; it was not retried
         case proxy             // 91011: the proxy failed or refused; nothing was sent
+        case cancelled         // 91012: the call was cancelled (a cancelled Task); maybeDelivered is data.maybe_sent
         case pagination        // 92001: the case cursor cannot progress; nothing was skipped
         case other
     }
@@ -55,11 +57,15 @@ public struct TapTalkError: Error, Sendable, CustomStringConvertible {
         kind = Self.kind(status: envelope.status, code: envelope.code)
     }
 
-    /// True when the request may have reached the server (never retry a send blindly).
+    /// True when the request may have reached the server (never retry a send blindly). For
+    /// `.cancelled`, the envelope's `data.maybe_sent`.
     public var maybeDelivered: Bool {
         switch kind {
         case .timeout, .connectionLost, .invalidReply, .truncatedReply, .httpStatus, .replyTooLarge, .outcomeUnknown:
             return true
+        case .cancelled:
+            let data = (try? JSONSerialization.jsonObject(with: envelope.data)) as? [String: Any]
+            return data?["maybe_sent"] as? Bool ?? false
         default:
             return false
         }
@@ -80,7 +86,7 @@ public struct TapTalkError: Error, Sendable, CustomStringConvertible {
             "91001": .timeout, "91002": .connect, "91003": .connectionLost, "91004": .tls,
             "91005": .redirect, "91006": .invalidReply, "91007": .truncatedReply,
             "91008": .httpStatus, "91009": .replyTooLarge, "91010": .outcomeUnknown,
-            "91011": .proxy, "92001": .pagination,
+            "91011": .proxy, "91012": .cancelled, "92001": .pagination,
         ]
         if let kind = exact[code] { return kind }
         if code.hasPrefix("91") { return .transport }
@@ -106,6 +112,16 @@ public struct Envelope: Sendable {
     public let data: Data
 
     public var isSuccess: Bool { status == 200 && code.isEmpty }
+
+    /// Takes a string returned by the C API (freed here); NULL only on allocation failure.
+    init(taking raw: UnsafeMutablePointer<CChar>?) {
+        guard let raw = raw else {
+            self.init(json: #"{"status":500,"error":{"code":"90004","message":"no reply","field":""},"data":{}}"#)
+            return
+        }
+        defer { tt_string_free(raw) }
+        self.init(json: String(cString: raw))
+    }
 
     init(json: String) {
         self.json = json
