@@ -1,6 +1,6 @@
 """Prints bench/many's table from the rows its contenders wrote.
 
-    python3 many_report.py RESULTS_FILE CONCURRENCY LATENCY_MS
+    python3 many_report.py RESULTS_FILE CONCURRENCY LATENCY_MS [quick]
 
 Lines read (tab-separated): ROW name sends concurrency seconds cpu_seconds peak_rss_kb failed
 delivered duplicates round, and MISSING contender reason. With several rounds, each row shows
@@ -10,7 +10,7 @@ import statistics
 import sys
 
 
-def main(path, concurrency, latency_ms):
+def main(path, concurrency, latency_ms, quick=""):
     limit = int(concurrency) / (int(latency_ms) / 1000)
     rows, missing, order = {}, [], []
     with open(path) as f:
@@ -60,6 +60,10 @@ def main(path, concurrency, latency_ms):
     print(f"limit: {concurrency} requests in flight / {latency_ms} ms = {limit:,.0f} calls/s; "
           "share = calls/s / limit. delivered: distinct bodies the sandbox stored; "
           "duplicates: bodies it stored more than once (summed over the rounds).")
+    if quick:
+        print("targets: not judged on a --quick run (a few waves of requests measure the "
+              "start, not the rate)")
+        return
     taptalk = [n for n in order if n.startswith("taptalk")]
     peers = [n for n in order if not n.startswith(("taptalk", "reference"))]
 
@@ -75,4 +79,4 @@ def main(path, concurrency, latency_ms):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

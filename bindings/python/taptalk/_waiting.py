@@ -239,33 +239,29 @@ async def run_async(workers: Workers, run: Run, progress: Report = None, *,
     call, waits for it to come back (about 50 ms; at once when no worker had taken it yet)
     and re-raises its CancelledError with ``envelope`` and ``maybe_delivered`` set."""
     loop = asyncio.get_running_loop()
-    finished: "asyncio.Future[Job]" = loop.create_future()
-
-    def settle(job: Job) -> None:  # on the worker
-        try:
-            loop.call_soon_threadsafe(_resolve, finished, job)
-        except RuntimeError:  # the loop is closed: nobody is waiting any more
-            pass
-
+    waiter = _Waiter(loop)
     report: Report = None
     if progress is not None:
         def report(done: int, total: int) -> None:  # on the worker
             try:
                 loop.call_soon_threadsafe(progress, done, total)
-            except RuntimeError:
+            except RuntimeError:  # the loop is closed: nobody is listening any more
                 pass
 
-    job = Job(run, report, on_done=settle)
+    job = Job(run, report, on_done=waiter.settle)
     workers.submit(job)
     try:
-        await asyncio.shield(finished)
+        await waiter.future
     except asyncio.CancelledError as cancelled:
         if not job.cancel():
             _interrupted(cancelled, _NOT_SENT_BYTES, False)
             raise
-        while not finished.done():
+        # The task's cancel cancelled the future it awaited: wait on fresh ones until the
+        # native call is back (both this and _Waiter.resolve run on the loop, in turn).
+        while not waiter.delivered:
+            waiter.future = loop.create_future()
             try:
-                await asyncio.wait([finished])
+                await waiter.future
             except asyncio.CancelledError:
                 pass  # cancelled again: the native call is coming back anyway
         _interrupted(cancelled, job.reply, batch)
@@ -276,6 +272,29 @@ async def run_async(workers: Workers, run: Run, progress: Report = None, *,
     return job.reply
 
 
+class _Waiter:
+    """Where a worker's job reports back to the event loop: ``settle`` on the worker,
+    ``resolve`` on the loop, which completes whichever future is being awaited then."""
+
+    __slots__ = ("loop", "future", "delivered")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.future: "asyncio.Future[None]" = loop.create_future()
+        self.delivered = False
+
+    def settle(self, _job: Job) -> None:  # on the worker
+        try:
+            self.loop.call_soon_threadsafe(self.resolve)
+        except RuntimeError:  # the loop is closed: nobody is waiting any more
+            pass
+
+    def resolve(self) -> None:  # on the loop
+        self.delivered = True
+        if not self.future.done():
+            self.future.set_result(None)
+
+
 def _next_event(events: "queue.SimpleQueue[Any]") -> Any:
     """The next event, or None after a slice without one. (Not written as ``except Empty:
     continue`` in the loop above: CPython 3.11 can raise a signal handler's exception on that
@@ -284,8 +303,3 @@ def _next_event(events: "queue.SimpleQueue[Any]") -> Any:
         return events.get(timeout=SLICE)
     except queue.Empty:
         return None
-
-
-def _resolve(future: "asyncio.Future[Job]", job: Job) -> None:
-    if not future.done():
-        future.set_result(job)
