@@ -75,7 +75,7 @@ for mode in reply connect between; do
 done
 
 {
-    echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $ROUNDS rounds per row, each call cancelled ${AFTER_MS} ms into it"
+    echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $ROUNDS rounds per row, each call cancelled ${AFTER_MS}-$((AFTER_MS + 50)) ms into it"
     echo
     python3 - "$RESULTS" <<'EOF'
 import sys

@@ -1,5 +1,6 @@
 /* How long a call takes to come back after tt_cancel, for bench/cancel.sh: ROUNDS calls,
- * each cancelled from another thread AFTER_MS into the call; the time from tt_cancel to the
+ * each cancelled from another thread AFTER_MS into the call plus a random 0-50 ms (so the
+ * cancel lands anywhere in the core's 50 ms wait slices); the time from tt_cancel to the
  * call's return is measured with a monotonic clock.
  *
  *   bench_cancel reply    BASE_URL ROUNDS AFTER_MS   check_whatsapp_phone, the sandbox slow to answer
@@ -27,7 +28,7 @@ struct canceller {
 
 static void *cancel_later(void *arg) {
     struct canceller *c = arg;
-    usleep(c->after_ms * 1000u);
+    usleep(c->after_ms * 1000u + (unsigned)(rand() % 50000));
     c->cancelled_at = now_ns();
     tt_cancel(c->handle);
     return NULL;
@@ -83,6 +84,7 @@ int main(int argc, char **argv) {
     TtClient *client = tt_client_new(config, &error);
     if (!client) { fprintf(stderr, "tt_client_new: %s\n", error); tt_string_free(error); return 1; }
 
+    srand((unsigned)now_ns());
     uint64_t *samples = malloc(rounds * sizeof *samples);
     char codes[256] = "";
     for (size_t i = 0; i < rounds; i++) {

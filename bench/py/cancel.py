@@ -4,13 +4,15 @@ CancelledError where it is awaited.
 
     python cancel.py reply|between|connect BASE_URL ROUNDS AFTER_MS
 
-Each round makes one call and interrupts it AFTER_MS into it (the SIGINT comes from another
-thread of this process, with os.kill, as a terminal's Ctrl-C comes from outside); the time
-from the signal (or the cancel) to the exception in the caller is measured.
+Each round makes one call and interrupts it AFTER_MS plus a random 0-50 ms into it (the
+SIGINT comes from another thread of this process, with os.kill, as a terminal's Ctrl-C comes
+from outside); the time from the signal (or the cancel) to the exception in the caller is
+measured.
 Prints: CANCEL<TAB>situation<TAB>api<TAB>runs<TAB>median_us<TAB>max_us<TAB>codes
 """
 import asyncio
 import os
+import random
 import signal
 import socket
 import statistics
@@ -59,7 +61,7 @@ def ctrl_c(url, mode, rounds, after):
         sent = {}
 
         def interrupt():
-            time.sleep(after)
+            time.sleep(after + random.uniform(0, 0.05))
             sent["at"] = time.monotonic()
             os.kill(os.getpid(), signal.SIGINT)
 
@@ -90,7 +92,7 @@ def task_cancel(url, mode, rounds, after):
                         seen["code"] = cancelled.envelope["error"]["code"]
                         raise
                 task = asyncio.ensure_future(call())
-                await asyncio.sleep(after)
+                await asyncio.sleep(after + random.uniform(0, 0.05))
                 cancelled_at = time.monotonic()
                 task.cancel()
                 try:
