@@ -131,14 +131,14 @@ class Workers:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the client's workers are stopped (the client is closed)")
-            self._jobs.put(job)
             if self._idle:
                 self._idle -= 1  # an idle worker takes it
             elif self._limit is None or len(self._threads) < self._limit:
                 thread = threading.Thread(target=self._work, daemon=True,
                                           name=f"{self._name}-{len(self._threads) + 1}")
+                thread.start()  # (a RuntimeError here, at shutdown, leaves nothing queued)
                 self._threads.append(thread)
-                thread.start()
+            self._jobs.put(job)
 
     def close(self) -> None:
         """Stops the workers once the jobs already submitted are done (returns at once)."""
@@ -205,7 +205,10 @@ def blocking(run: Run, progress: Report = None, *, batch: bool = False) -> bytes
     job: Optional[Job] = None
     try:
         job = Job(run, report, events)
-        _pool.submit(job)
+        try:
+            _pool.submit(job)
+        except RuntimeError:  # no thread can start (the interpreter is shutting down)
+            job()  # so it runs here, uninterruptible, as before this module existed
         while True:
             event = _next_event(events)
             if event is _FINISHED:
