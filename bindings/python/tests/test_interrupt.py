@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 import pytest
 
@@ -97,15 +97,20 @@ print(json.dumps(report))
 ''' % {"sendtalk": SANDBOX_KEYS["sendtalk_api_key"]}
 
 
-def interrupted(scenario: str, url: str) -> Dict[str, Any]:
-    """Runs the child, sends it SIGINT half a second into its call, answers its report."""
+def interrupted(scenario: str, url: str, waiting: Callable[[], bool]) -> Dict[str, Any]:
+    """Runs the child, sends it SIGINT once `waiting()` says its call is waiting (and a
+    moment more), answers its report."""
     env = dict(os.environ, PYTHONPATH=PACKAGE_ROOT)
     child = subprocess.Popen([sys.executable, "-c", CHILD, scenario, url], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "calling"
-        time.sleep(0.5)
+        deadline = time.monotonic() + 20  # a hang guard, not a measurement
+        while not waiting():
+            assert time.monotonic() < deadline, "the child's call never got under way"
+            time.sleep(0.02)
+        time.sleep(0.2)
         child.send_signal(signal.SIGINT)
         # A hang guard, not a measurement: the server would answer after 30 s or more.
         out, err = child.communicate(timeout=20)
@@ -128,7 +133,8 @@ def slow_sandbox():
 
 
 def test_a_read_waiting_for_its_reply(slow_sandbox):
-    report = interrupted("read", slow_sandbox.url)
+    report = interrupted("read", slow_sandbox.url,
+                         lambda: len(slow_sandbox.requests(CHECK_PATH)) >= 1)
     envelope = report["envelope"]
     assert envelope["status"] == 499 and envelope["error"]["code"] == "91012", envelope
     assert envelope["data"] == {"maybe_sent": True}
@@ -137,7 +143,8 @@ def test_a_read_waiting_for_its_reply(slow_sandbox):
 
 
 def test_a_send_already_written_is_outcome_unknown_and_never_repeated(slow_sandbox):
-    report = interrupted("send", slow_sandbox.url)
+    report = interrupted("send", slow_sandbox.url,
+                         lambda: len(slow_sandbox.requests(SEND_PATH)) >= 1)
     envelope = report["envelope"]
     assert envelope["error"]["code"] == "91010", envelope
     assert envelope["data"] == {"attempts": 1, "cause": "91012"}
@@ -153,11 +160,21 @@ def test_a_send_already_written_is_outcome_unknown_and_never_repeated(slow_sandb
 def test_a_wait_between_attempts(slow_sandbox):
     slow_sandbox.settings(latency_ms=0)
     slow_sandbox.fault(path=CHECK_PATH, kind="status", status=503, count=10)
-    report = interrupted("between_attempts", slow_sandbox.url)
+    report = interrupted("between_attempts", slow_sandbox.url,
+                         lambda: len(slow_sandbox.requests(CHECK_PATH)) >= 1)
     envelope = report["envelope"]
     assert envelope["error"]["code"] == "91012", envelope
     assert envelope["data"] == {"maybe_sent": True}, "the first attempt reached the server"
     assert 1 <= len(slow_sandbox.requests(CHECK_PATH)) <= 5
+
+
+def connecting_to(port: int, ours: List[socket.socket]) -> bool:
+    """Whether a socket other than `ours` is in SYN_SENT to 127.0.0.1:`port` (Linux)."""
+    mine = {"%04X" % s.getsockname()[1] for s in ours}
+    with open("/proc/net/tcp", encoding="ascii") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return any(row[2] == "0100007F:%04X" % port and row[3] == "02"
+               and row[1].split(":")[1] not in mine for row in rows)
 
 
 def test_a_connect_that_waits_sent_nothing():
@@ -173,7 +190,8 @@ def test_a_connect_that_waits_sent_nothing():
         s.connect_ex(address)
         queued.append(s)
     try:
-        report = interrupted("connect", "http://%s:%d" % address)
+        report = interrupted("connect", "http://%s:%d" % address,
+                             lambda: connecting_to(address[1], queued))
     finally:
         for s in queued:
             s.close()
@@ -187,7 +205,8 @@ def test_a_connect_that_waits_sent_nothing():
 
 
 def test_a_batch_answers_every_item_and_sends_none_twice(slow_sandbox):
-    report = interrupted("batch", slow_sandbox.url)
+    report = interrupted("batch", slow_sandbox.url,
+                         lambda: len(slow_sandbox.requests(SEND_PATH)) >= 4)
     data = report["envelope"]["data"]
     results = data["results"]
     assert data["total"] == 20 and len(results) == 20
@@ -211,7 +230,8 @@ def test_a_cursor_page_interrupted_moves_the_cursor_nowhere(slow_sandbox):
         sent = client.onetalk.send_whatsapp(channel_id="ch1", phone=PHONE, message_type="text",
                                             body="hello", with_case=True)
     slow_sandbox.settings(latency_ms=30000)
-    report = interrupted("cursor", slow_sandbox.url)
+    report = interrupted("cursor", slow_sandbox.url, lambda: len(slow_sandbox.requests(
+        "/api/integration/v1/inbox/case/get_updated_list")) >= 1)
     assert report["envelope"]["error"]["code"] == "91012"
     assert report["state_unchanged"] is True
     assert report["after"] == [sent["caseID"]]
