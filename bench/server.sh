@@ -5,6 +5,8 @@
 # It also serves HTTPS and sets BASE_TLS and BENCH_CA_FILE: the sandbox's --tls makes a CA and
 # a certificate for 127.0.0.1; nginx serves that certificate (ssl, keep-alive) on a second
 # port, or without nginx a second sandbox serves HTTPS itself.
+# BASE_NAME is BASE with the host name "localhost" instead of 127.0.0.1 (resolved through
+# /etc/hosts), for the rows that compare a name with an IP literal.
 # Needs ROOT (the repository), TMP (a scratch directory the caller removes) and a log function.
 
 ENVELOPE='{"status":200,"error":{"code":"","message":"","field":""},"data":{"success":true,"message":"The message has been added to queue","reason":"","id":"f26ccf7a-d867-b3a4-d333-117ec668718d"}}'
@@ -42,12 +44,17 @@ start_tls_sandbox() {
 }
 
 start_server() {
-    BASE=""; BASE_TLS=""
+    BASE=""; BASE_TLS=""; BASE_NAME=""
     start_tls_sandbox
     if [ "${BENCH_SERVER:-nginx}" = nginx ] && [ -x "$NGINX" ]; then
         PORT="$(free_port)"
         TLS_PORT="$(free_port)"
         mkdir -p "$TMP/nginx/logs"
+        # "localhost" may resolve to ::1 first: the by-name rows then reach nginx there too.
+        LISTEN_V6=""
+        if python3 -c "import socket; s=socket.socket(socket.AF_INET6); s.bind(('::1', $PORT))" 2>/dev/null; then
+            LISTEN_V6="listen [::1]:$PORT;"
+        fi
         cat > "$TMP/nginx/nginx.conf" <<EOF
 daemon off;
 worker_processes 1;
@@ -65,6 +72,7 @@ http {
     keepalive_timeout 60s;
     server {
         listen 127.0.0.1:$PORT;
+        $LISTEN_V6
         location / { default_type application/json; return 200 '$ENVELOPE'; }
     }
     server {
@@ -79,6 +87,7 @@ EOF
         SERVER_PID=$!
         if wait_port "$PORT" && wait_port "$TLS_PORT"; then
             BASE="http://127.0.0.1:$PORT"
+            BASE_NAME="http://localhost:$PORT"
             BASE_TLS="https://127.0.0.1:$TLS_PORT"
             # nginx serves the sandbox's certificate; the sandbox itself is not needed.
             kill "$TLS_PID" 2>/dev/null || true; wait "$TLS_PID" 2>/dev/null || true; TLS_PID=""
@@ -93,6 +102,7 @@ EOF
         SERVER_PID=$!
         for _ in $(seq 100); do grep -q listening "$TMP/sandbox.out" && break; sleep 0.05; done
         BASE="$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$TMP/sandbox.out" | head -1)"
+        BASE_NAME="${BASE/127.0.0.1/localhost}"
         [ -n "$BASE" ] || { log "the sandbox did not start"; cat "$TMP/sandbox.out" >&2; return 1; }
         BASE_TLS="$SANDBOX_TLS_BASE"
         SERVER="taptalk-sandbox (no nginx, or BENCH_SERVER=sandbox: the server's own cost is in every row; HTTPS: the sandbox with --tls, one connection per call)"

@@ -16,13 +16,21 @@ cat "$LOG"
 # Every row that must always run printed a line in the table.
 for row in "ureq (Rust, raw)" "taptalk (C ABI)" "taptalk (Python)" "taptalk C, validation only" \
            "taptalk Python, validation only" "taptalk (Python, 4 threads)" \
-           "taptalk (C ABI), HTTPS" "taptalk (Python), HTTPS"; do
+           "taptalk (C ABI), HTTPS" "taptalk (Python), HTTPS" \
+           "taptalk (C ABI), by name" "taptalk (Python), by name"; do
     grep -qF "| $row " "$LOG" || { echo "bench smoke: row missing: $row" >&2; exit 1; }
 done
 grep -q '^RSS (taptalk from C)' "$LOG" || { echo "bench smoke: RSS line missing" >&2; exit 1; }
 grep -q '^libtaptalk.so: ' "$LOG" || { echo "bench smoke: .so size line missing" >&2; exit 1; }
 grep -q '^libtaptalk.so, mobile build ' "$LOG" || { echo "bench smoke: mobile size line missing" >&2; exit 1; }
-echo "bench smoke: ok (bench/run --quick printed every row)"
+# bench/names.sh (what a host name costs per call) runs too, tiny.
+if command -v strace >/dev/null && command -v nginx >/dev/null; then
+    BENCH_NAME_CALLS=50 bash "$ROOT/bench/names.sh" > "$LOG" 2>&1 || { cat "$LOG"; echo "bench smoke: bench/names.sh failed" >&2; exit 1; }
+    grep -q '^| now | `http://localhost:' "$LOG" || { cat "$LOG"; echo "bench smoke: names.sh row missing" >&2; exit 1; }
+else
+    echo "bench smoke: bench/names.sh needs strace and nginx (.ci/run installs both)" >&2
+    exit 1
+fi
 
 # bench/many and bench/cancel.sh (issue 19), as tiny: every taptalk row printed; their exit
 # status already fails on a duplicate, a failed send, or a cancelled call answering another
@@ -49,4 +57,4 @@ for situation in "waiting on the reply" "connecting" "between attempts"; do
             { echo "bench smoke: bench/cancel.sh row missing: $situation / $api" >&2; exit 1; }
     done
 done
-echo "bench smoke: ok (bench/many --quick and bench/cancel.sh --quick printed every row)"
+echo "bench smoke: ok (bench/run --quick, bench/names.sh, bench/many --quick and bench/cancel.sh --quick printed every row)"

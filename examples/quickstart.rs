@@ -1,4 +1,5 @@
-//! A realistic day with taptalk, end to end, in one command:
+//! A realistic day with taptalk, end to end, in one command (and, against the sandbox, the
+//! webhooks that tell your server what became of a message):
 //!
 //! ```text
 //! cargo run --example quickstart
@@ -12,11 +13,14 @@
 //! has no credentials are skipped.
 
 use std::env;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use taptalk::{Client, Envelope, Operation};
+use taptalk::{parse_webhook, Client, Envelope, Operation, WebhookOptions};
 use taptalk_sandbox::{Sandbox, SandboxConfig};
 
 fn main() {
@@ -27,7 +31,7 @@ fn main() {
         )
     });
     // Keep the sandbox alive for the whole walk; it stops when dropped.
-    let (config, _sandbox) = if live {
+    let (config, sandbox) = if live {
         println!("Running against the real TapTalk service (TAPTALK_* variables found).");
         (live_config(), None)
     } else {
@@ -61,6 +65,10 @@ fn main() {
     }
     if day.has("onetalk") {
         day.onetalk();
+        match &sandbox {
+            Some(sandbox) => day.webhooks(sandbox),
+            None => println!("\n(Webhooks need a public URL for TapTalk to call: see the README's Webhooks section.)"),
+        }
     }
     day.local_validation();
     println!("\nDone. Every step above went through taptalk's public API.");
@@ -236,6 +244,43 @@ impl Day {
         }
     }
 
+    /// A small receiver (what your web handler does with taptalk::parse_webhook), the
+    /// sandbox told to call it, and one message's statuses printed as they arrive.
+    fn webhooks(&self, sandbox: &Sandbox) {
+        println!("\nWebhooks (OneTalk tells your server what became of a message)");
+        let (url, events) = receiver();
+        if let Err(e) = sandbox.update_webhooks(json!({ "webhook_url": url })) {
+            println!("  The sandbox refused the webhook URL: {e}");
+            return;
+        }
+        println!("  Receiving webhooks at {url}");
+        let message = json!({"channelID": self.channel, "phone": self.phone,
+            "messageType": "text", "body": "Your order has shipped."});
+        let Some(sent) = self.call(Operation::OnetalkSendWhatsapp, message) else {
+            return;
+        };
+        let trx = text_of(&sent["trxID"]).to_owned();
+        println!("  Sent a WhatsApp message (trxID {trx}); its statuses as they arrive:");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut last = String::new();
+        while last != "read" && last != "failed" {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Ok(data) = events.recv_timeout(left) else {
+                println!("  (no more statuses within 10 s)");
+                return;
+            };
+            let status = &data["event"]["integrationMessageStatus"];
+            if status["trxID"] != trx.as_str() {
+                continue;
+            }
+            last = text_of(&status["status"]).to_owned();
+            println!(
+                "    webhook: message {trx} is {last} (event key {})",
+                text_of(&data["key"])
+            );
+        }
+    }
+
     fn local_validation(&self) {
         println!("\nA mistake caught before anything is sent");
         let reply = self.client.call(
@@ -250,6 +295,53 @@ impl Day {
             reply.message()
         );
     }
+}
+
+/// A plain HTTP server on a free port: each request's headers and raw body go to
+/// `taptalk::parse_webhook`, each parsed event's `data` is handed on (before the answer, so
+/// events are handed on in the order they came), and the sender gets its status (200 at
+/// once: the work comes after).
+fn receiver() -> (String, mpsc::Receiver<Value>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free local port");
+    let url = format!("http://{}/taptalk/webhook", listener.local_addr().unwrap());
+    let (send, receive) = mpsc::channel();
+    thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().expect("a socket"));
+            let (mut headers, mut line) = (Vec::new(), String::new());
+            let _ = reader.read_line(&mut line); // the request line
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                match line.trim_end().split_once(':') {
+                    Some((name, value)) => headers.push((name.to_owned(), value.trim().to_owned())),
+                    None => break,
+                }
+            }
+            let length = headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+                .and_then(|(_, value)| value.parse().ok())
+                .unwrap_or(0);
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).is_err() {
+                continue;
+            }
+            let pairs = headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+            let reply = parse_webhook(pairs, &body, None, &WebhookOptions::default());
+            if reply.is_success() && send.send(reply.data()).is_err() {
+                return;
+            }
+            let answer = format!(
+                "HTTP/1.1 {} OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                reply.status()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    (url, receive)
 }
 
 fn live_config() -> Value {

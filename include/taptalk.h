@@ -139,6 +139,28 @@ enum TtErr
   // updatedTime (a page holds at most 100), or the server says hasMore with an empty page.
   // Nothing was skipped or repeated; data.state is where the cursor stands.
   TT_ERR_PAGING_STUCK = 92001,
+  // 93001, status 401: a webhook was to be checked against a secret and carries no
+  // X-Secret-Key header (or an empty one). Answer the sender with error.status.
+  TT_ERR_WEBHOOK_SECRET_MISSING = 93001,
+  // 93002, status 401: the webhook's X-Secret-Key differs from the secret, or the header
+  // is given more than once.
+  TT_ERR_WEBHOOK_SECRET_WRONG = 93002,
+  // 93003, status 500: the webhook is a callback that always carries X-Secret-Key (custom
+  // chatbot, custom channel), but no secret was given to check it: pass the secret.
+  TT_ERR_WEBHOOK_SECRET_NOT_GIVEN = 93003,
+  // 93004, status 400: the webhook body is not one JSON object: not UTF-8, not JSON, a key
+  // given twice in one object, nested deeper than 128, or another JSON value.
+  TT_ERR_WEBHOOK_INVALID_BODY = 93004,
+  // 93005, status 413: the webhook body is larger than max_body_bytes (1 MiB by default).
+  TT_ERR_WEBHOOK_TOO_LARGE = 93005,
+  // 93006, status 400: the body is a JSON object in none of TapTalk's callback shapes.
+  TT_ERR_WEBHOOK_UNRECOGNIZED = 93006,
+  // 93007, status 400: a field of a known event has a type it cannot be read as (e.g. a
+  // status that is a number); error.field names it.
+  TT_ERR_WEBHOOK_INVALID_FIELD = 93007,
+  // 93010, status = the HTTP status: OneTalk's custom chatbot endpoint refused an action
+  // with a plain-text reply (e.g. 401 "secret key is invalid"), quoted in error.message.
+  TT_ERR_CHATBOT_REFUSED = 93010,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -370,7 +392,13 @@ TtClient *tt_client_new(const char *config_json,
 // Releases a client and its connection pool. NULL is ignored.
 //
 // Threading: must not race with calls still running on this client, nor be called twice
-// for the same client. Other clients are unaffected.
+// for the same client. Other clients are unaffected. In particular, never from inside a
+// log callback or a TLS verifier while they run for a call on this client: that call is
+// still running, and freeing its client under it is a use after free (note the wish and
+// free the client after the call returns).
+//
+// Fork: a forked child may keep using a client its parent made (it gets connections of
+// its own on its first call); it may also free it.
 //
 // # Safety
 // `client` must be NULL or a pointer returned by `tt_client_new` and not yet freed.
@@ -715,6 +743,101 @@ char *tt_onetalk_request_user_auth_ticket(const TtClient *client,
 char *tt_onetalk_sync_user_contact(const TtClient *client,
                                    const char *request_json);
 
+// Custom chatbot: sends messages to the customer in a case
+// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+// "messages", header `Secret-Key`; the ids and secret come from the `chatbot` config section).
+//
+// `request_json`: `{"caseID": "...", "messages": [{"type": "text", "text": {"body": "Hi"}}]}`;
+// a message's `type` is text, document, image, video or whatsappba, with the object of that
+// name (`document{url, filename, caption}`, `image`/`video{url, caption}`, `whatsappba`
+// `{type: "interactive", interactive: {...}}` within WhatsApp's limits), and `customData`.
+// A send: never retried once it may have reached OneTalk.
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+// invalid", 400 "case id is required", ...).
+// Threading: safe to call concurrently on one client.
+//
+// # Safety
+// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+char *tt_chatbot_send_messages(const TtClient *client,
+                               const char *request_json);
+
+// Custom chatbot: hands the case over to an agent
+// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+// "handover_case").
+//
+// `request_json`: `{"caseID": "...", "handoverCase": {"topicID": 0, "agentEmail": "",
+// "chatbotHandoverSummary": ""}}` (all three optional; topicID 0 keeps the channel's topic).
+// Never retried once it may have reached OneTalk.
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+// invalid", 400 "case id is required", ...).
+// Threading: safe to call concurrently on one client.
+//
+// # Safety
+// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+char *tt_chatbot_handover_case(const TtClient *client,
+                               const char *request_json);
+
+// Custom chatbot: closes (resolves) the case
+// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+// "close_case").
+//
+// `request_json`: `{"caseID": "...", "closeCase": {"sendClosingMessage": false}}`.
+// Never retried once it may have reached OneTalk (it may send the closing message).
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+// invalid", 400 "case id is required", ...).
+// Threading: safe to call concurrently on one client.
+//
+// # Safety
+// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+char *tt_chatbot_close_case(const TtClient *client,
+                            const char *request_json);
+
+// Custom chatbot: changes the case's agent remark or junk flag
+// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+// "update_case").
+//
+// `request_json`: `{"caseID": "...", "updateCase": {"agentRemark": "...", "isJunk": true}}`
+// (only the fields given change; at least one). Safe to repeat.
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+// invalid", 400 "case id is required", ...).
+// Threading: safe to call concurrently on one client.
+//
+// # Safety
+// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+char *tt_chatbot_update_case(const TtClient *client,
+                             const char *request_json);
+
+// Custom chatbot: changes the case's contact details
+// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+// "update_contact").
+//
+// `request_json`: `{"caseID": "...", "updateContact": {"fullName", "alias", "companyName",
+// "jobTitle", "customFields": {"name": "value"}}}` (only the fields given change; at least
+// one; custom field values are strings). Safe to repeat.
+//
+// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+// invalid", 400 "case id is required", ...).
+// Threading: safe to call concurrently on one client.
+//
+// # Safety
+// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+char *tt_chatbot_update_contact(const TtClient *client,
+                                const char *request_json);
+
 // Whether `reply` is a successful envelope: 1 when its `status` is 200 and its `error.code`
 // is empty (or absent), else 0. 0 as well for NULL, invalid UTF-8, or text that is not an
 // envelope (a JSON object with an integer `status` and an `error` object).
@@ -819,6 +942,52 @@ char *tt_request(const TtClient *client,
 // `callback`, if not NULL, must stay callable, and `user_data` valid, until it is replaced.
 void tt_set_tls_verifier(TtTlsVerifyCallback callback,
                          void *user_data);
+
+// Verifies and parses one webhook TapTalk sent to your server: the OneTalk organisation
+// webhook (message statuses, resolved cases), a custom chatbot's inbound message, a custom
+// channel's outbound message or closed case, or a PowerTalk message.
+//
+// \param headers_json  the request's headers as a JSON object of name to value (a string,
+//                      or an array of strings for a repeated header); names are compared
+//                      without regard to case. "{}" for none. NULL, or JSON of another
+//                      shape: 90001 / 90002 (field "headers_json").
+// \param body          the raw body bytes as received (may hold NUL, need not be UTF-8);
+//                      may be NULL when body_len is 0.
+// \param body_len      the body's length in bytes.
+// \param secret        NUL-terminated: the receiver's secret when the callback carries
+//                      X-Secret-Key (custom chatbot and channel URLs), compared in constant
+//                      time; NULL for the organisation webhook and PowerTalk, which document
+//                      no secret. An empty string is refused (90001).
+// \param options_json  NULL or {"max_body_bytes": N} (default 1048576); a bad option
+//                      answers 90003 naming it.
+// \return an envelope string, never NULL. On success (status 200) `data` is
+//         {"callback": "onetalk"|"chatbot"|"channel"|"powertalk", "type": the event type,
+//         "known": whether the SDK knows the type (known events have their fields
+//         normalised: ids as strings, times as integer Unix milliseconds, absent fields
+//         filled), "verified": whether X-Secret-Key was checked, "key": a stable key of
+//         the event for skipping repeats, "event": the body}. A refusal carries a 93xxx
+//         code whose `status` is the HTTP status to answer the sender with: 93001/93002
+//         (401) X-Secret-Key missing or wrong, 93003 (500) no secret given for a callback
+//         that carries one, 93004 (400) not one JSON object (no key may appear twice),
+//         93005 (413) larger than max_body_bytes, 93006 (400) no TapTalk callback shape,
+//         93007 (400) a known field of the wrong type (error.field names it).
+//
+// Answer TapTalk with 200 as soon as this returns success, and do the work afterwards:
+// the sender waits for the reply, retries when it is slow or not 2xx, and holds the
+// callbacks queued behind it meanwhile. Skip an event whose `key` you have handled.
+//
+// Ownership: every argument is borrowed for the call only; free the result with
+// `tt_string_free`. Neither the secret nor the body reaches a log line or a message.
+// Threading: may be called from any thread at any time; it needs no client.
+//
+// # Safety
+// The strings must be NULL or NUL-terminated; `body` must be NULL (with `body_len` 0) or
+// point to `body_len` readable bytes.
+char *tt_webhook_parse(const char *headers_json,
+                       const uint8_t *body,
+                       uintptr_t body_len,
+                       const char *secret,
+                       const char *options_json);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -43,6 +43,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
 #include <stdexcept>
@@ -192,7 +193,12 @@ inline Reply Reply::value() && {
     X(onetalk_get_updated_cases)             \
     X(onetalk_update_case)                   \
     X(onetalk_request_user_auth_ticket)      \
-    X(onetalk_sync_user_contact)
+    X(onetalk_sync_user_contact)             \
+    X(chatbot_send_messages)                 \
+    X(chatbot_handover_case)                 \
+    X(chatbot_close_case)                    \
+    X(chatbot_update_case)                   \
+    X(chatbot_update_contact)
 
 #define TAPTALK_HPP_NAME(name) #name,
 /// The names of the operations this header has methods for (Client::<name>), as tt_call
@@ -459,6 +465,222 @@ private:
 
     Handle handle_;
 };
+
+/// Receiving TapTalk's webhooks (tt_webhook_parse): verify X-Secret-Key, parse the body.
+///
+///   auto event = taptalk::webhooks::parse(headers, body, chatbot_secret);   // never throws
+///   if (!event.ok()) return respond(event.status());           // 401 wrong secret, 400, 413
+///   respond(200);                                              // answer first, work after
+///   if (already_handled(event.key())) return;                  // TapTalk may repeat one
+///   if (auto status = event.message_status()) update(status->trx_id, status->status);
+namespace webhooks {
+
+/// One request header as received (name, value); names are compared without regard to case.
+using Header = std::pair<std::string, std::string>;
+
+/// OneTalk integration_message_status. Times are Unix milliseconds.
+struct MessageStatus {
+    std::string organization_id, trx_id, status, channel_id, channel_type, contact_phone, reason;
+    std::int64_t timestamp = 0;
+};
+
+/// OneTalk case_resolved. Times are Unix milliseconds (0: not set).
+struct CaseResolved {
+    std::string organization_id, case_id, channel_type, channel_id, topic_id, topic_name,
+        assignee_type, chatbot_id, chatbot_name, agent_email, agent_full_name, agent_remark;
+    bool is_junk = false;
+    std::int64_t created_time = 0, counter_start_time = 0, first_response_time = 0, resolved_time = 0;
+};
+
+/// A customer's message to a custom chatbot (`text` is the text body, or a button's title).
+struct ChatbotMessage {
+    std::string case_id, channel_type, channel_id, channel_name, sender_customer_user_id,
+        sender_phone, sender_contact_name, message_id, message_type, text;
+    std::int64_t timestamp = 0;
+};
+
+/// A message for a custom channel to deliver, or its case closed (`message_type` empty).
+struct ChannelMessage {
+    std::string chat_id, message_type, text, reply_to_message_id, custom_data;
+};
+struct ChannelCaseClosed {
+    std::string chat_id, case_id;
+};
+
+/// A PowerTalk chat message (`message_type` 1001 text, 1002 image, ...).
+struct PowerTalkMessage {
+    std::string message_id, local_id, type_name, body, data, room_id, sender_user_id, recipient_id;
+    std::int64_t message_type = 0, created = 0, updated = 0;
+};
+
+/// A parsed webhook, or its refusal: the envelope of tt_webhook_parse, read through typed
+/// views. Owns the envelope (moves only).
+class Event {
+public:
+    explicit Event(Reply reply) noexcept : reply_(std::move(reply)) {}
+
+    /// Accepted: answer TapTalk 200 (then do the work).
+    bool ok() const noexcept { return reply_.ok(); }
+    /// The HTTP status to answer with: 200, or the refusal's (401, 400, 413, 500).
+    int status() const noexcept { return reply_.status(); }
+    /// "onetalk", "chatbot", "channel" or "powertalk".
+    std::string callback() const { return reply_.get("/data/callback").value_or(""); }
+    /// The event type ("integration_message_status", "case_resolved", "message", ...).
+    std::string type() const { return reply_.get("/data/type").value_or(""); }
+    /// The event's stable key: skip an event whose key you have handled.
+    std::string key() const { return reply_.get("/data/key").value_or(""); }
+    /// Whether this library knows the type (then its fields are normalised).
+    bool known() const { return reply_.get("/data/known") == "true"; }
+    /// Whether X-Secret-Key was checked against a secret.
+    bool verified() const { return reply_.get("/data/verified") == "true"; }
+    /// A value of the event by JSON Pointer below it: get("/integrationMessageStatus/status").
+    std::optional<std::string> get(const std::string& pointer) const { return reply_.get("/data/event" + pointer); }
+    /// The whole envelope (error.code and error.message say why a refusal happened).
+    const Reply& reply() const noexcept { return reply_; }
+
+    std::optional<MessageStatus> message_status() const {
+        if (!is("onetalk", "integration_message_status")) return std::nullopt;
+        const std::string at = "/integrationMessageStatus/";
+        return MessageStatus{text("/organizationID"), text(at + "trxID"), text(at + "status"),
+                             text(at + "channelID"), text(at + "channelType"),
+                             text(at + "contactPhone"), text(at + "reason"), number(at + "timestamp")};
+    }
+    std::optional<CaseResolved> case_resolved() const {
+        if (!is("onetalk", "case_resolved")) return std::nullopt;
+        const std::string at = "/caseResolved/";
+        CaseResolved c;
+        c.organization_id = text("/organizationID");
+        c.case_id = text(at + "caseID");
+        c.channel_type = text(at + "channelType");
+        c.channel_id = text(at + "channelID");
+        c.topic_id = text(at + "topicID");
+        c.topic_name = text(at + "topicName");
+        c.assignee_type = text(at + "assigneeType");
+        c.chatbot_id = text(at + "chatbotID");
+        c.chatbot_name = text(at + "chatbotName");
+        c.agent_email = text(at + "agentEmail");
+        c.agent_full_name = text(at + "agentFullName");
+        c.agent_remark = text(at + "agentRemark");
+        c.is_junk = text(at + "isJunk") == "true";
+        c.created_time = number(at + "createdTime");
+        c.counter_start_time = number(at + "counterStartTime");
+        c.first_response_time = number(at + "firstResponseTime");
+        c.resolved_time = number(at + "resolvedTime");
+        return c;
+    }
+    std::optional<ChatbotMessage> chatbot_message() const {
+        if (!is("chatbot", "message")) return std::nullopt;
+        return ChatbotMessage{text("/caseID"), text("/channelType"), text("/channelID"),
+                              text("/channelName"), text("/sender/customerUserID"),
+                              text("/sender/phone"), text("/sender/contactName"),
+                              text("/message/id"), text("/message/type"),
+                              text("/message/text/body"), number("/message/timestamp")};
+    }
+    std::optional<ChannelMessage> channel_message() const {
+        if (!is("channel", "message")) return std::nullopt;
+        return ChannelMessage{text("/message/chatID"), text("/message/type"),
+                              text("/message/text/body"), text("/message/replyToMessageID"),
+                              text("/message/customData")};
+    }
+    std::optional<ChannelCaseClosed> channel_case_closed() const {
+        if (!is("channel", "case_closed")) return std::nullopt;
+        return ChannelCaseClosed{text("/caseClosed/chatID"), text("/caseClosed/caseID")};
+    }
+    std::optional<PowerTalkMessage> powertalk_message() const {
+        if (!is("powertalk", "message")) return std::nullopt;
+        return PowerTalkMessage{text("/messageID"), text("/localID"), text("/typeName"),
+                                text("/body"), text("/data"), text("/room/roomID"),
+                                text("/user/userID"), text("/recipientID"), number("/type"),
+                                number("/created"), number("/updated")};
+    }
+
+private:
+    bool is(const char* callback, const char* type) const {
+        return ok() && known() && this->callback() == callback && this->type() == type;
+    }
+    std::string text(const std::string& pointer) const { return get(pointer).value_or(""); }
+    std::int64_t number(const std::string& pointer) const {
+        std::string value = text(pointer);
+        std::int64_t n = 0;
+        for (char c : value) {
+            if (c < '0' || c > '9') return 0;
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    Reply reply_;
+};
+
+namespace detail {
+inline void json_string(std::string& out, std::string_view s) {
+    static const char hex[] = "0123456789abcdef";
+    out += '"';
+    for (unsigned char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c < 0x20) {
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    out += '"';
+}
+
+/// {"Name": "value", "Repeated": ["a", "b"]}: a name given twice (in any case) keeps all its
+/// values, so a second X-Secret-Key cannot hide behind the first.
+inline std::string headers_json(const std::vector<Header>& headers) {
+    auto lower = [](std::string s) {
+        for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        return s;
+    };
+    std::string out = "{";
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+        const std::string name = lower(headers[i].first);
+        bool seen = false;
+        for (std::size_t j = 0; j < i && !seen; ++j) seen = lower(headers[j].first) == name;
+        if (seen) continue;
+        if (out.size() > 1) out += ',';
+        json_string(out, headers[i].first);
+        out += ":[";
+        bool first = true;
+        for (std::size_t j = i; j < headers.size(); ++j) {
+            if (lower(headers[j].first) != name) continue;
+            if (!first) out += ',';
+            json_string(out, headers[j].second);
+            first = false;
+        }
+        out += ']';
+    }
+    return out + "}";
+}
+}  // namespace detail
+
+/// Verifies and parses one webhook; never throws. `secret` is the chatbot's or custom
+/// channel's (their calls carry X-Secret-Key); nullptr for the organisation webhook and
+/// PowerTalk. `options_json`: nullptr or {"max_body_bytes": N}.
+inline Event parse(const std::vector<Header>& headers, std::string_view body,
+                   const char* secret = nullptr, const char* options_json = nullptr) {
+    const std::string json = detail::headers_json(headers);
+    return Event(Reply(tt_webhook_parse(json.c_str(), reinterpret_cast<const std::uint8_t*>(body.data()),
+                                        body.size(), secret, options_json)));
+}
+
+#if TAPTALK_HPP_EXCEPTIONS
+/// parse(), throwing taptalk::Error for a refusal (its status() is the one to answer with).
+inline Event parse_or_throw(const std::vector<Header>& headers, std::string_view body,
+                            const char* secret = nullptr, const char* options_json = nullptr) {
+    Event event = parse(headers, body, secret, options_json);
+    if (!event.ok()) throw Error(event.reply());
+    return event;
+}
+#endif
+
+}  // namespace webhooks
 
 }  // namespace taptalk
 

@@ -11,7 +11,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 # cargo-fuzz needs nightly flags (-Zsanitizer, -Cpasses=sancov); this unlocks them on stable.
 export RUSTC_BOOTSTRAP=1
-targets=(request config envelope validate call_options reply cursor raw_request)
+targets=(request config envelope validate call_options reply cursor raw_request webhook)
 cargo fuzz build -a
 passed=0
 failed=0

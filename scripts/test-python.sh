@@ -14,7 +14,8 @@
 #   PYTHON                         the interpreter to test with (default python3), e.g.
 #                                  PYTHON=/usr/bin/python3 for the distribution's own.
 #
-# pytest is installed into target/python-venv/<interpreter>/, never into the interpreter.
+# pytest, gunicorn, celery and redis (tests/requirements.txt) are installed into
+# target/python-venv/<interpreter>/, never into the interpreter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -39,11 +40,22 @@ fi
 # python3 never share site-packages.
 tag=$("$python" -c 'import sys, hashlib; print("%s-%s" % (sys.implementation.cache_tag, hashlib.sha1(sys.executable.encode()).hexdigest()[:8]))')
 venv="$repo/target/python-venv/$tag"
-if ! "$venv/bin/python" -c "import pytest" >/dev/null 2>&1; then
-  echo "== creating $venv (pytest for $("$python" -c 'import sys; print(sys.executable)'))"
+# What the tests need (pytest, and gunicorn, Celery and redis-py for the fork tests) is in
+# bindings/python/tests/requirements.txt; the venv keeps a copy of the list it was made
+# from, and is made again when the list changes.
+requirements="$repo/bindings/python/tests/requirements.txt"
+if ! "$venv/bin/python" -c "import pytest" >/dev/null 2>&1 ||
+   ! cmp -s "$requirements" "$venv/requirements.txt"; then
+  echo "== creating $venv (test requirements for $("$python" -c 'import sys; print(sys.executable)'))"
   rm -rf "$venv"
   "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check pytest
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$venv/requirements.txt"
+fi
+# The webhook examples (examples/python/webhook_*.py) run on Flask's and FastAPI's own servers.
+if ! "$venv/bin/python" -c "import flask, fastapi, uvicorn" >/dev/null 2>&1; then
+  echo "== installing flask, fastapi and uvicorn into $venv (the webhook examples' tests)"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check flask fastapi uvicorn
 fi
 test_python="$venv/bin/python"
 

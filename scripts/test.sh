@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test suite: Rust (with the C programs it compiles), Python, Java, the C/C++
-# packaging suite (install, pkg-config, CMake, C++), and a short run of
+# packaging suite (install, pkg-config, CMake, C++), the release artifacts, and a short run of
 # the benchmark script (it checks the script still works; it asserts no timing). Ends with
 # one line adding up the Rust, Python and Java test counts.
 set -euo pipefail
@@ -22,12 +22,16 @@ bash scripts/test-java.sh 2>&1 | tee -a "$log"
 bash scripts/test-mobile-build.sh 2>&1 | tee -a "$log"
 # Swift: only its module map can be checked here (clang -fmodules); no Swift compiler.
 bash scripts/test-swift-modulemap.sh 2>&1 | tee -a "$log"
+# The release artifacts (scripts/release.sh: wheels, sdist, tarballs, jar for x86_64 and
+# aarch64), each installed or linked as a user would with cargo out of reach, aarch64 under
+# qemu, and the Rust suite built for aarch64 run under qemu (~9 minutes on a fresh machine).
+bash scripts/test-release.sh 2>&1 | tee -a "$log"
 bash bench/smoke.sh
 if [ -x scripts/fuzz-smoke.sh ] && command -v cargo-fuzz >/dev/null 2>&1; then
   bash scripts/fuzz-smoke.sh
 fi
 
 # cargo: "test result: ok. 17 passed; 0 failed; ..."; pytest: "129 passed in 30.1s";
-# java: "java: 34 passed, 0 failed".
+# java: "java: 34 passed, 0 failed"; release: "release: 44 passed, 0 failed".
 count() { grep -hoE "[0-9]+ $1" "$log" | awk '{ n += $1 } END { print n + 0 }'; }
 echo "total: $(count passed) passed, $(count failed) failed"

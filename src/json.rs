@@ -107,6 +107,12 @@ impl<'de> Visitor<'de> for Plain {
     }
 }
 
+/// Whether `error` is [`parse`]'s refusal of a key given twice (under `Duplicates::Refused`),
+/// for callers that word that refusal themselves.
+pub(crate) fn is_repeated_key(error: &serde_json::Error) -> bool {
+    error.is_data() && error.to_string().contains(" appears twice in one object")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,8 +17,8 @@
 //! ```
 
 // The layers, each importing only those above it in this list (tests/repository/layers.rs
-// keeps it so): the leaves, the operation table, the settings, the transport, the client,
-// and the C and JNI boundaries.
+// keeps it so): the leaves, the operation table and webhook parsing, the settings, the
+// transport, the client, and the C and JNI boundaries.
 mod cancel;
 mod chain_verifier;
 mod envelope;
@@ -30,6 +30,7 @@ mod secret;
 mod text;
 
 mod operation;
+mod webhook;
 
 mod config;
 
@@ -56,6 +57,11 @@ pub use operation::{validate, InvalidField, Method, Operation, Product};
 pub use secret::Secret;
 #[doc(hidden)]
 pub use transport::{limit_set_count, lookup_count, write_count};
+pub use webhook::{
+    parse_webhook, Callback as WebhookCallback, WebhookOptions,
+    DEFAULT_MAX_BODY_BYTES as DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+    SECRET_HEADER as WEBHOOK_SECRET_HEADER,
+};
 
 /// The C exports as Rust items, for the fuzz targets and tests that call every operation
 /// through its own export. Not a stable API.
@@ -64,7 +70,7 @@ pub mod c_abi {
     pub use crate::ffi::{
         export, tt_call, tt_call_cancellable, tt_call_many, tt_call_many_cancellable, tt_cancel,
         tt_cancel_free, tt_cancel_new, tt_client_free, tt_client_new, tt_request, tt_string_free,
-        Export, TtCancel, TtClient,
+        tt_webhook_parse, Export, TtCancel, TtClient,
     };
 }
 

@@ -30,11 +30,17 @@ static inline const char *bench_ca(void) {
     return ca && *ca ? ca : NULL;
 }
 
+/* BENCH_SUFFIX=TEXT is appended to the row's name (bench/run's ", by name" rows). */
+static inline const char *bench_suffix(void) {
+    const char *suffix = getenv("BENCH_SUFFIX");
+    return suffix ? suffix : "";
+}
+
 static inline void report(const char *name, uint64_t *samples, size_t n, uint64_t wall_ns) {
     qsort(samples, n, sizeof *samples, cmp_u64);
     size_t p99 = n * 99 / 100;
     if (p99 >= n) p99 = n - 1;
-    printf("RESULT\t%s%s\t%zu\t1\t%llu\t%llu\t%.0f\n", name, bench_ca() ? ", HTTPS" : "", n,
+    printf("RESULT\t%s%s%s\t%zu\t1\t%llu\t%llu\t%.0f\n", name, bench_ca() ? ", HTTPS" : "", bench_suffix(), n,
            (unsigned long long)samples[n / 2], (unsigned long long)samples[p99],
            (double)n * 1e9 / (double)wall_ns);
     fflush(stdout);

@@ -7,6 +7,7 @@ CONTENDER: taptalk, taptalk-validate, requests, httpx, urllib3. With THREADS > 1
 only) every thread shares one client and makes CALLS/THREADS calls; calls/s is aggregate.
 BENCH_CA=FILE trusts that CA for an https:// BASE_URL (taptalk: tls.ca_file; requests:
 verify; httpx: verify; urllib3: ca_certs), and the row's name ends in ", HTTPS".
+BENCH_SUFFIX=TEXT is appended to the row's name (bench/run's ", by name" rows).
 Prints: RESULT<TAB>name<TAB>calls<TAB>threads<TAB>median_ns<TAB>p99_ns<TAB>calls_per_s
 """
 import json
@@ -133,6 +134,7 @@ def main(argv):
         name = f"taptalk (Python, {threads} threads)"
     if CA:
         name += ", HTTPS"
+    name += os.environ.get("BENCH_SUFFIX", "")
     n = len(merged)
     p99 = merged[min(n - 1, n * 99 // 100)]
     print(f"RESULT\t{name}\t{n}\t{threads}\t{merged[n // 2]}\t{p99}\t{n * 1e9 / wall:.0f}",

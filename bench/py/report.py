@@ -98,6 +98,18 @@ def main(path):
                f"{c[5]:,.0f} vs {curl[5]:,.0f}")
         target(f"taptalk C p99 within 1.5x of libcurl's ({over})", c[4] <= 1.5 * curl[4],
                f"{c[4] / curl[4]:.2f}x ({us(c[4])} vs {us(curl[4])} us)")
+    # Host names (issue 24): a name costs no more than an IP literal once it is cached.
+    for contender in (TT_C, TT_PY, CURL):
+        p = pair(contender + ", by name", contender)
+        if p:
+            print(f"  name/literal, {contender}: {p[0] / p[1]:.3f}x ({us(p[0])} vs {us(p[1])} us)")
+    for contender in (TT_C, TT_PY):
+        p = pair(contender + ", by name", contender)
+        target(f"{contender} by name within 5% of its literal row", p and p[0] <= 1.05 * p[1],
+               f"{p[0] / p[1]:.3f}x" if p else "missing rows")
+    p = pair(TT_C + ", by name", CURL + ", by name")
+    target("taptalk C by name at or under libcurl by name", p and p[0] <= p[1],
+           f"{p[0] / p[1]:.2f}x ({us(p[0])} vs {us(p[1])} us)" if p else "missing rows")
     p = pair(REQUESTS, TT_PY)
     target("taptalk Python >= 3x faster than requests.Session", p and p[0] / p[1] >= 3,
            f"{p[0] / p[1]:.2f}x faster ({us(p[1])} vs {us(p[0])} us)" if p else "missing rows")

@@ -32,14 +32,16 @@ int main(int argc, char **argv) {
     }
     printf("taptalk %s\n", tt_version());
 
-    char config[1024];
+    char config[1536];
     snprintf(config, sizeof config,
              "{\"powertalk\": {\"base_url\": \"%s\", \"server_key_id\": \"sandbox-powertalk-key-id\","
              " \"server_key_secret\": \"sandbox-powertalk-key-secret\"},"
              " \"sendtalk\": {\"base_url\": \"%s\", \"api_key\": \"sandbox-sendtalk-api-key\"},"
              " \"onetalk\": {\"base_url\": \"%s\", \"api_key\": \"sandbox-onetalk-api-key\"},"
+             " \"chatbot\": {\"base_url\": \"%s\", \"organization_id\": 1, \"chatbot_id\": \"sandbox-chatbot\","
+             " \"secret_key\": \"sandbox-chatbot-secret\"},"
              " \"timeout_ms\": 10000, \"user_agent\": \"send_all.c/1.0\"}",
-             base_url, base_url, base_url);
+             base_url, base_url, base_url, base_url);
 
     char *error = NULL;
     TtClient *client = tt_client_new(config, &error);
@@ -72,9 +74,17 @@ int main(int argc, char **argv) {
     ok += call("sendtalk_create_whatsapp_verification", tt_sendtalk_create_whatsapp_verification,
                client, "{\"userPhone\": \"6281212345678\", \"languageCode\": \"en\", \"expiryMinutes\": 10,"
                " \"appURL\": \"\"}");
-    ok += call("onetalk_send_whatsapp", tt_onetalk_send_whatsapp, client,
-               "{\"channelID\": \"2101081881\", \"phone\": \"6281212345678\", \"messageType\": \"text\","
-               " \"body\": \"Hi, this is a message.\", \"withCase\": true, \"topicID\": 1}");
+    /* The case this send opens is the one the chatbot's actions below work on. */
+    char *sent = tt_onetalk_send_whatsapp(client,
+        "{\"channelID\": \"2101081881\", \"phone\": \"6281212345678\", \"messageType\": \"text\","
+        " \"body\": \"Hi, this is a message.\", \"withCase\": true, \"topicID\": 1}");
+    printf("%-40s %s\n", "onetalk_send_whatsapp", sent);
+    ok += tt_reply_status(sent) == 200;
+    char *opened = tt_reply_get(sent, "/data/caseID");
+    char case_id[64];
+    snprintf(case_id, sizeof case_id, "%s", opened && *opened ? opened : "00C49D438C");
+    tt_string_free(opened);
+    tt_string_free(sent);
     ok += call("onetalk_send_whatsapp_template", tt_onetalk_send_whatsapp_template, client,
                "{\"channelID\": \"2100480937\", \"phoneNumberID\": \"103011859190563\", \"phone\": \"6281212345678\","
                " \"templateName\": \"greetings_v1\", \"languageCode\": \"en\","
@@ -88,7 +98,22 @@ int main(int argc, char **argv) {
     ok += call("onetalk_sync_user_contact", tt_onetalk_sync_user_contact, client,
                "{\"customerUserID\": \"customer-1\", \"fullName\": \"Budi\", \"phone\": \"6281212345678\"}");
 
+    /* A custom chatbot's actions on the case the WhatsApp send above opened (the sandbox
+     * refuses any on a closed case, so the updates come before the close). */
+    char request[256];
+    snprintf(request, sizeof request, "{\"caseID\": \"%s\", \"messages\": [{\"type\": \"text\","
+             " \"text\": {\"body\": \"Hello!\"}}]}", case_id);
+    ok += call("chatbot_send_messages", tt_chatbot_send_messages, client, request);
+    snprintf(request, sizeof request, "{\"caseID\": \"%s\", \"handoverCase\": {\"topicID\": 0}}", case_id);
+    ok += call("chatbot_handover_case", tt_chatbot_handover_case, client, request);
+    snprintf(request, sizeof request, "{\"caseID\": \"%s\", \"updateCase\": {\"agentRemark\": \"bot saw it\"}}", case_id);
+    ok += call("chatbot_update_case", tt_chatbot_update_case, client, request);
+    snprintf(request, sizeof request, "{\"caseID\": \"%s\", \"updateContact\": {\"alias\": \"Budi\"}}", case_id);
+    ok += call("chatbot_update_contact", tt_chatbot_update_contact, client, request);
+    snprintf(request, sizeof request, "{\"caseID\": \"%s\", \"closeCase\": {\"sendClosingMessage\": false}}", case_id);
+    ok += call("chatbot_close_case", tt_chatbot_close_case, client, request);
+
     tt_client_free(client);
-    printf("%d of 15 operations answered status 200\n", ok);
+    printf("%d of 20 operations answered status 200\n", ok);
     return 0;
 }

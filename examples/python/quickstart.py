@@ -14,16 +14,22 @@ credentials are skipped.
 The same walk as examples/quickstart.rs: sync contacts, send a PowerTalk text and image
 message, send a WhatsApp OTP via SendTalk and poll its status until sent, send a OneTalk
 message that opens a case, list updated cases, mark one as junk, and show a validation error
-caught before anything is sent.
+caught before anything is sent. Against the sandbox it also runs a small webhook receiver
+(taptalk.webhooks.parse behind http.server) and prints a OneTalk message's statuses as they
+arrive.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import queue
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, Optional, Tuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -184,6 +190,62 @@ def onetalk(client: taptalk.Client, phone: str, channel: str) -> None:
         failed("OneTalk", error)
 
 
+def receiver() -> Tuple[ThreadingHTTPServer, "queue.Queue[Any]"]:
+    """A webhook receiver: each request's headers and raw body go to taptalk.webhooks.parse;
+    the event goes to a queue for the work that follows, and the sender gets 200 at once (or
+    the refusal's status). Queued before answering: the server handles each request on a
+    thread of its own, and TapTalk sends the next event once this one is answered."""
+    events: "queue.Queue[Any]" = queue.Queue()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            try:
+                event = taptalk.webhooks.parse(self.headers.items(), body)
+            except taptalk.WebhookError as error:
+                self.send_response(error.status)
+                self.end_headers()
+                return
+            events.put(event)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, events
+
+
+def webhooks(client: taptalk.Client, sandbox_url: str, phone: str, channel: str) -> None:
+    print("\nWebhooks (OneTalk tells your server what became of a message)")
+    server, events = receiver()
+    url = f"http://127.0.0.1:{server.server_address[1]}/taptalk/webhook"
+    request = urllib.request.Request(sandbox_url + "/_sandbox/webhooks", method="POST",
+                                     data=json.dumps({"webhook_url": url}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).close()
+    print(f"  Receiving webhooks at {url}")
+    try:
+        sent = client.onetalk.send_whatsapp(channel_id=channel, phone=phone,
+                                            message_type="text", body="Your order has shipped.")
+        print(f"  Sent a WhatsApp message (trxID {sent['trxID']}); its statuses as they arrive:")
+        status = ""
+        while status not in ("read", "failed"):
+            event = events.get(timeout=10)
+            if isinstance(event, taptalk.webhooks.MessageStatus) and \
+                    event.trx_id == sent["trxID"]:
+                status = event.status
+                print(f"    webhook: message {event.trx_id} is {status} (event key {event.key})")
+    except queue.Empty:
+        print("  (no more statuses within 10 s)")
+    except taptalk.TapTalkError as error:
+        failed("Webhooks", error)
+    finally:
+        server.shutdown()
+
+
 def local_validation(client: taptalk.Client) -> None:
     print("\nA mistake caught before anything is sent")
     try:
@@ -198,6 +260,7 @@ def local_validation(client: taptalk.Client) -> None:
 
 def main() -> None:
     sandbox: Optional[subprocess.Popen] = None
+    url = ""
     if any(os.environ.get(name) for name in LIVE_VARIABLES):
         print("Running against the real TapTalk service (TAPTALK_* variables found).")
         config = live_config()
@@ -216,6 +279,10 @@ def main() -> None:
                     step()
                 else:
                     print(f"\n(skipping {product}: no credentials)")
+            if sandbox is not None:
+                webhooks(client, url, phone, channel)
+            else:
+                print("\n(Webhooks need a public URL for TapTalk to call: see the README.)")
             local_validation(client)
         print("\nDone. Every step above went through taptalk's Python API.")
     finally:

@@ -78,7 +78,10 @@ fn expected_for_options(options: &[u8]) -> Option<Expected> {
         Err(e) => return refused("", Some(format!("The options are not valid JSON: {e}"))),
     };
     if let Some(unknown) = map.keys().find(|k| k.as_str() != "retry") {
-        let message = format!("Unknown config key '{unknown}' (known keys here: retry)");
+        let message = format!(
+            "Unknown config key {} (known keys here: retry)",
+            common::quoted(unknown)
+        );
         return refused(unknown, Some(message));
     }
     let retry = map.get("retry")?;

@@ -83,6 +83,15 @@ Usage: taptalk-sandbox [FLAGS]
   --tls-dir DIR                  where --tls writes ca.pem, cert.pem, key.pem [a temp dir]
   --tls-cert FILE --tls-key FILE serve HTTPS with this PEM certificate chain and key
   --tls-ca FILE                  the CA certificate clients should trust (with --tls-cert)
+  --webhook-url URL              POST OneTalk organisation webhooks (message statuses,
+                                 resolved cases) to this http:// URL
+  --webhook-secret S             send X-Secret-Key: S on them too [none, as documented]
+  --chatbot-url URL              POST a custom chatbot's inbound messages to this http:// URL
+  --chatbot-secret S             the chatbot's secret: X-Secret-Key on its inbound
+                                 messages, Secret-Key on its actions [{}]
+  --organization-id N            organizationID in webhooks and the chatbot's URL [{}]
+  --chatbot-id ID                the chatbot's id in its URL [{}]
+  --webhook-attempts N           tries per callback delivery before it is dropped [{}]
   -h, --help                     print this help
   -V, --version                  print the version
 
@@ -102,6 +111,10 @@ The control API is under /_sandbox/ (see the README).
         d.max_request_bytes,
         d.idle_timeout.as_millis(),
         d.latency.as_millis(),
+        d.webhooks.chatbot_secret,
+        d.webhooks.organization_id,
+        d.webhooks.chatbot_id,
+        d.webhooks.attempts,
     )
 }
 
@@ -181,6 +194,26 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--tls-key" => tls.key = Some(value.into()),
             "--tls-ca" => tls.ca = Some(value.into()),
             "--tls-dir" => tls.dir = Some(value.into()),
+            "--webhook-url" | "--chatbot-url" | "--webhook-secret" | "--chatbot-secret"
+            | "--chatbot-id" => {
+                let key = flag.trim_start_matches("--").replace('-', "_");
+                let map = serde_json::Map::from_iter([(key, serde_json::Value::from(value))]);
+                config
+                    .webhooks
+                    .apply(&map)
+                    .map_err(|(_, why)| format!("--{why}"))?;
+            }
+            "--organization-id" => config.webhooks.organization_id = number(&flag, &value)?,
+            "--webhook-attempts" => {
+                let map = serde_json::Map::from_iter([(
+                    "attempts".to_string(),
+                    number::<u64>(&flag, &value)?.into(),
+                )]);
+                config
+                    .webhooks
+                    .apply(&map)
+                    .map_err(|(_, why)| format!("{flag}: {why}"))?;
+            }
             _ => return Err(format!("unknown flag {flag} (see --help)")),
         }
     }

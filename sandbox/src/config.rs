@@ -1,6 +1,7 @@
 //! How a sandbox starts: keys, product switches, limits and the server's connection behaviour.
 
 use crate::tls::SandboxTls;
+use crate::webhooks::WebhookSettings;
 use std::time::Duration;
 
 /// How a sandbox starts. Everything a test may want to vary without touching
@@ -32,6 +33,9 @@ pub struct SandboxConfig {
     pub idle_timeout: Duration,
     /// Every API answer waits this long first (at most a minute), holding no thread.
     pub latency: Duration,
+    /// Outgoing callbacks: the organisation webhook's and the custom chatbot's URLs, the
+    /// chatbot's ids and secret, retries.
+    pub webhooks: WebhookSettings,
 }
 
 pub const DEFAULT_POWERTALK_KEY_ID: &str = "sandbox-powertalk-key-id";
@@ -57,6 +61,7 @@ impl Default for SandboxConfig {
             keep_alive: true,
             idle_timeout: Duration::from_secs(5),
             latency: Duration::ZERO,
+            webhooks: WebhookSettings::default(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! inject faults, change settings. Answers use the vendor's envelope too, so
 //! one JSON reader serves a test for both.
 
+use crate::chatbot;
 use crate::faults::Fault;
 use crate::reply::Reply;
 use crate::request::{query_object, Head};
@@ -54,7 +55,22 @@ const ENDPOINTS: &[(&str, &str, &str)] = &[
     (
         "POST",
         "/_sandbox/onetalk/cases/close",
-        "close a case: {\"caseID\": ..}",
+        "close (resolve) a case, which sends case_resolved: {\"caseID\": ..}",
+    ),
+    (
+        "GET",
+        "/_sandbox/webhooks",
+        "outgoing callbacks: every delivery with its attempts, how many are pending, the settings",
+    ),
+    (
+        "POST",
+        "/_sandbox/webhooks",
+        "change callback settings: webhook_url, webhook_secret, chatbot_url, chatbot_secret, attempts, retry_delay_ms, timeout_ms",
+    ),
+    (
+        "POST",
+        "/_sandbox/chatbot/messages",
+        "a customer writes to the chatbot: {\"phone\", \"text\", \"channelID\"?, \"contactName\"?}",
     ),
     (
         "GET",
@@ -158,6 +174,19 @@ pub fn handle(shared: &Shared, head: &Head, body: &[u8]) -> Reply {
             Ok(json!({ "messages": onetalk_messages(shared) }))
         }
         ("POST", "/_sandbox/onetalk/cases/close") => close_case(shared, &input),
+        ("GET", "/_sandbox/webhooks") => Ok(shared.lock().webhooks.to_json()),
+        ("POST", "/_sandbox/webhooks") => webhook_settings(shared, &input),
+        ("POST", "/_sandbox/chatbot/messages") => {
+            let now = shared.clock.now_ms();
+            let state = &mut *shared.lock();
+            chatbot::customer_message(
+                &mut state.onetalk,
+                &mut state.ids,
+                &state.webhooks,
+                &input,
+                now,
+            )
+        }
         ("GET", "/_sandbox/requests") => {
             let query = query_object(&head.query);
             Ok(json!({ "requests": requests(shared, query["path"].as_str()) }))
@@ -224,11 +253,23 @@ pub fn close_case(shared: &Shared, input: &Value) -> Result<Value, Refusal> {
         return Err(("caseID".into(), "Case ID is required".into()));
     };
     let now = shared.clock.now_ms();
-    if shared.lock().onetalk.close_case(case_id, now) {
-        Ok(json!({ "success": true }))
-    } else {
-        Err(("caseID".into(), "Case is not found".into()))
+    let state = &mut *shared.lock();
+    match chatbot::resolve(&mut state.onetalk, &state.webhooks, case_id, now) {
+        Some(()) => Ok(json!({ "success": true })),
+        None => Err(("caseID".into(), "Case is not found".into())),
     }
+}
+
+/// Changes the outgoing callbacks' settings; all keys are checked first.
+pub fn webhook_settings(shared: &Shared, input: &Value) -> Result<Value, Refusal> {
+    let Some(map) = input.as_object() else {
+        return Err((String::new(), "Settings must be a JSON object".into()));
+    };
+    let mut state = shared.lock();
+    let mut next = state.webhooks.settings.clone();
+    next.apply(map)?;
+    state.webhooks.reconfigure(next);
+    Ok(state.webhooks.to_json())
 }
 
 pub fn check_ticket(shared: &Shared, input: &Value) -> Result<Value, Refusal> {

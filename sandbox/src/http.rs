@@ -12,7 +12,7 @@ use crate::reply::Reply;
 use crate::request::{query_object, Head};
 use crate::settings::Tier;
 use crate::state::Shared;
-use crate::{auth, control, routes};
+use crate::{auth, chatbot, control, routes};
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONNECTION, CONTENT_TYPE};
 use hyper::{HeaderMap, Request, Response};
@@ -228,6 +228,13 @@ async fn api(
 
 /// The API answer to a readable request.
 fn answer(shared: &Shared, op: Operation, head: &Head, key: Option<&str>, body: &[u8]) -> Reply {
+    if op.product() == Product::Chatbot {
+        let checked = chatbot::check(&shared.lock().webhooks, &head.path, key, body);
+        return match checked {
+            Ok((op, request)) => routes::handle(op, shared, &request),
+            Err(refusal) => refusal,
+        };
+    }
     if let Err(reply) = auth::authenticate(&shared.config, op.product(), key) {
         return reply;
     }
@@ -283,7 +290,12 @@ fn response(reply: Reply, close: bool, answering: crate::conn::Answering) -> Res
             hyper::header::HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(value),
         ) {
-            headers.append(name, value);
+            // A reply's own Content-Type (the chatbot URL's plain text) replaces the JSON one.
+            if name == CONTENT_TYPE {
+                headers.insert(name, value);
+            } else {
+                headers.append(name, value);
+            }
         }
     }
     if close {

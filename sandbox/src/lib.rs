@@ -13,6 +13,7 @@
 
 mod auth;
 mod body;
+mod chatbot;
 pub mod cli;
 mod clock;
 mod config;
@@ -38,6 +39,7 @@ mod tickets;
 pub mod tls;
 mod traffic;
 mod verification;
+mod webhooks;
 
 pub use config::{
     SandboxConfig, DEFAULT_ONETALK_API_KEY, DEFAULT_POWERTALK_KEY_ID, DEFAULT_POWERTALK_KEY_SECRET,
@@ -45,3 +47,4 @@ pub use config::{
 };
 pub use server::Sandbox;
 pub use tls::{SandboxTls, TestCa, Validity};
+pub use webhooks::{WebhookSettings, DEFAULT_CHATBOT_ID, DEFAULT_CHATBOT_SECRET};

@@ -1,4 +1,5 @@
-//! OneTalk: WhatsApp sends that open or join a case, and the case list.
+//! OneTalk: WhatsApp sends that open or join a case, and the case list; the cases a custom
+//! chatbot works on (`chatbot.rs` applies its actions through the methods here).
 
 use crate::ids::Ids;
 use crate::reply::Reply;
@@ -11,6 +12,9 @@ struct Contact {
     id: String,
     phone: String,
     created_ms: u64,
+    /// What a chatbot's update_contact set (fullName, alias, companyName, jobTitle,
+    /// customFields).
+    details: serde_json::Map<String, Value>,
 }
 
 #[derive(Debug)]
@@ -23,6 +27,9 @@ struct Case {
     is_closed: bool,
     is_junk: bool,
     agent_remark: String,
+    /// "" (nobody yet), "chatbot" or "agent".
+    assignee_type: String,
+    agent_email: String,
     created_ms: u64,
     updated_ms: u64,
     /// Breaks ties between cases updated in the same millisecond.
@@ -54,8 +61,10 @@ impl OneTalkStore {
                 "agentRemark": "",
                 "createdTime": contact.created_ms,
                 "updatedTime": 0,
+                "details": contact.details,
             },
-            "agent": { "email": "", "fullName": "" },
+            "agent": { "email": case.agent_email, "fullName": "" },
+            "assigneeType": case.assignee_type,
             "firstMessage": case.first_message,
             "isClosed": case.is_closed,
             "isJunk": case.is_junk,
@@ -80,14 +89,92 @@ impl OneTalkStore {
         case.seq = self.next_seq;
     }
 
-    /// Closes a case (an agent resolving it), so the next send opens another.
-    pub fn close_case(&mut self, case_id: &str, now: u64) -> bool {
-        let Some(&index) = self.by_id.get(case_id) else {
-            return false;
-        };
+    /// Closes a case (an agent or the chatbot resolving it), so the next send opens another;
+    /// answers the organisation webhook's `case_resolved` object, `None` for an unknown case.
+    /// `chatbot_id` is the sandbox chatbot's, named when it had the case.
+    pub fn close_case(&mut self, case_id: &str, now: u64, chatbot_id: &str) -> Option<Value> {
+        let &index = self.by_id.get(case_id)?;
         self.cases[index].is_closed = true;
         self.touch(index, now);
-        true
+        let case = &self.cases[index];
+        let by_chatbot = case.assignee_type == "chatbot";
+        Some(json!({
+            "caseID": case.id,
+            "channelType": "whatsapp",
+            "channelID": case.channel_id,
+            "topicID": case.topic_id,
+            "topicName": "General",
+            "assigneeType": if by_chatbot { "chatbot" } else { "agent" },
+            "chatbotID": if by_chatbot { chatbot_id } else { "" },
+            "chatbotName": if by_chatbot { "Sandbox chatbot" } else { "" },
+            "agentEmail": case.agent_email,
+            "agentFullName": if case.agent_email.is_empty() { "" } else { "Sandbox Agent" },
+            "isJunk": case.is_junk,
+            "agentRemark": case.agent_remark,
+            "createdTime": case.created_ms,
+            "counterStartTime": case.created_ms,
+            "firstResponseTime": 0,
+            "resolvedTime": now,
+        }))
+    }
+
+    /// Whether `case_id` is a case, and whether it is closed.
+    pub fn case_state(&self, case_id: &str) -> Option<bool> {
+        self.by_id.get(case_id).map(|&i| self.cases[i].is_closed)
+    }
+
+    /// The open case of `phone` on `channel_id` for a customer writing to the chatbot (a new
+    /// one assigned to the chatbot when there is none).
+    pub fn chatbot_case(
+        &mut self,
+        ids: &mut Ids,
+        phone: &str,
+        channel_id: &str,
+        now: u64,
+    ) -> String {
+        let request = json!({"phone": phone, "channelID": channel_id, "body": ""});
+        let id = self.case_for(ids, &request, now);
+        let index = self.by_id[&id];
+        if self.cases[index].assignee_type.is_empty() {
+            self.cases[index].assignee_type = "chatbot".to_string();
+        }
+        id
+    }
+
+    /// A chatbot's handover: the case goes to an agent (the one given, or the sandbox's).
+    pub fn hand_over(&mut self, case_id: &str, topic_id: i64, agent_email: &str, now: u64) {
+        if let Some(&index) = self.by_id.get(case_id) {
+            let case = &mut self.cases[index];
+            case.assignee_type = "agent".to_string();
+            case.agent_email = if agent_email.is_empty() {
+                "agent@sandbox.example".to_string()
+            } else {
+                agent_email.to_string()
+            };
+            if topic_id > 0 {
+                case.topic_id = topic_id;
+            }
+            self.touch(index, now);
+        }
+    }
+
+    /// A chatbot's update_contact: the given fields replace the contact's.
+    pub fn update_contact(&mut self, case_id: &str, fields: &serde_json::Map<String, Value>) {
+        let Some(&index) = self.by_id.get(case_id) else {
+            return;
+        };
+        let phone = self.cases[index].phone.clone();
+        if let Some(contact) = self.contacts.get_mut(&phone) {
+            for (key, value) in fields {
+                contact.details.insert(key.clone(), value.clone());
+            }
+        }
+    }
+
+    /// A message in a case that did not come through the send operations (the customer's,
+    /// the chatbot's), kept with the others.
+    pub fn record_message(&mut self, message: Value) {
+        self.messages.push(message);
     }
 
     /// The open case of this phone on this channel, or a new one.
@@ -108,6 +195,7 @@ impl OneTalkStore {
                 id: shared_ids.uuid(),
                 phone: phone.clone(),
                 created_ms: now,
+                details: serde_json::Map::new(),
             });
         let mut id = shared_ids.case_id();
         while self.by_id.contains_key(&id) {
@@ -128,6 +216,8 @@ impl OneTalkStore {
             is_closed: false,
             is_junk: false,
             agent_remark: String::new(),
+            assignee_type: String::new(),
+            agent_email: String::new(),
             created_ms: now,
             updated_ms: now,
             seq: self.next_seq,
@@ -179,13 +269,15 @@ fn text(v: &Value, key: &str) -> String {
 }
 
 /// Both send operations: store the message, and with `withCase` attach it to
-/// a case.
+/// a case. `trx_id` names the message in the organisation webhook's status events and in
+/// the reply (`data.trxID`: the vendor's published reply has none; the SDK does not need it).
 pub fn send(
     store: &mut OneTalkStore,
     ids: &mut Ids,
     request: &Value,
     kind: &str,
     now: u64,
+    trx_id: &str,
 ) -> Reply {
     let with_case = request["withCase"].as_bool().unwrap_or(false);
     let case_id = if with_case {
@@ -201,11 +293,13 @@ pub fn send(
     record["kind"] = json!(kind);
     record["caseID"] = json!(case_id);
     record["createdTime"] = json!(now);
+    record["trxID"] = json!(trx_id);
     store.messages.push(record);
     Reply::ok(json!({
         "success": true,
         "message": "The message has been added to queue",
         "caseID": case_id,
+        "trxID": trx_id,
     }))
 }
 

@@ -4,7 +4,7 @@
 
 use crate::reply::Reply;
 use crate::state::{Shared, State};
-use crate::{customers, directory, onetalk, powertalk, sendtalk, verification};
+use crate::{chatbot, customers, directory, onetalk, powertalk, sendtalk, verification};
 use serde_json::Value;
 use taptalk::Operation;
 
@@ -53,10 +53,29 @@ const ROUTES: &[(Operation, Handler)] = &[
         },
     ),
     (Operation::OnetalkSendWhatsapp, |s, now, r| {
-        onetalk::send(&mut s.onetalk, &mut s.ids, r, "whatsapp", now)
+        let invalid = &s.settings.invalid_recipients;
+        chatbot::send(
+            &mut s.onetalk,
+            &mut s.ids,
+            &s.webhooks,
+            invalid,
+            r,
+            "whatsapp",
+            now,
+        )
     }),
     (Operation::OnetalkSendWhatsappTemplate, |s, now, r| {
-        onetalk::send(&mut s.onetalk, &mut s.ids, r, "whatsappba_template", now)
+        let invalid = &s.settings.invalid_recipients;
+        let kind = "whatsappba_template";
+        chatbot::send(
+            &mut s.onetalk,
+            &mut s.ids,
+            &s.webhooks,
+            invalid,
+            r,
+            kind,
+            now,
+        )
     }),
     (Operation::OnetalkGetUpdatedCases, |s, _, r| {
         onetalk::get_updated_list(&s.onetalk, s.settings.onetalk_paging, r)
@@ -70,10 +89,59 @@ const ROUTES: &[(Operation, Handler)] = &[
     (Operation::OnetalkSyncUserContact, |s, now, r| {
         customers::sync_contact(&mut s.customers, r, now)
     }),
+    (Operation::ChatbotSendMessages, |s, now, r| {
+        chatbot::apply(
+            &mut s.onetalk,
+            &s.webhooks,
+            Operation::ChatbotSendMessages,
+            r,
+            now,
+        )
+    }),
+    (Operation::ChatbotHandoverCase, |s, now, r| {
+        chatbot::apply(
+            &mut s.onetalk,
+            &s.webhooks,
+            Operation::ChatbotHandoverCase,
+            r,
+            now,
+        )
+    }),
+    (Operation::ChatbotCloseCase, |s, now, r| {
+        chatbot::apply(
+            &mut s.onetalk,
+            &s.webhooks,
+            Operation::ChatbotCloseCase,
+            r,
+            now,
+        )
+    }),
+    (Operation::ChatbotUpdateCase, |s, now, r| {
+        chatbot::apply(
+            &mut s.onetalk,
+            &s.webhooks,
+            Operation::ChatbotUpdateCase,
+            r,
+            now,
+        )
+    }),
+    (Operation::ChatbotUpdateContact, |s, now, r| {
+        chatbot::apply(
+            &mut s.onetalk,
+            &s.webhooks,
+            Operation::ChatbotUpdateContact,
+            r,
+            now,
+        )
+    }),
 ];
 
-/// A request path (a trailing slash tolerated) to its operation.
+/// A request path (a trailing slash tolerated) to its operation. The chatbot's one URL (with
+/// its ids) serves five: its first stands for them until the body's `eventType` is read.
 pub fn operation_at(path: &str) -> Option<Operation> {
+    if path.starts_with(chatbot::PATH_PREFIX) {
+        return Some(Operation::ChatbotSendMessages);
+    }
     let path = match path.strip_suffix('/') {
         Some(p) if !p.is_empty() => p,
         _ => path,

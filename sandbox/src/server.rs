@@ -116,6 +116,9 @@ impl Sandbox {
                           "server_key_secret": keys.powertalk_key_secret},
             "sendtalk": {"base_url": url, "api_key": keys.sendtalk_api_key},
             "onetalk": {"base_url": url, "api_key": keys.onetalk_api_key},
+            "chatbot": {"base_url": url, "organization_id": keys.webhooks.organization_id,
+                        "chatbot_id": keys.webhooks.chatbot_id,
+                        "secret_key": keys.webhooks.chatbot_secret},
         });
         if let Some(ca) = self.ca_cert_pem() {
             config["tls"] = json!({ "ca_pem": ca });
@@ -221,6 +224,46 @@ impl Sandbox {
 
     pub fn onetalk_messages(&self) -> Value {
         control::onetalk_messages(&self.shared)
+    }
+
+    /// Outgoing callbacks, as `GET /_sandbox/webhooks`: `deliveries` (each with its event,
+    /// attempts and `delivered`), `pending`, `settings`.
+    pub fn webhooks(&self) -> Value {
+        self.shared.lock().webhooks.to_json()
+    }
+
+    /// Changes the callback settings, in the JSON shape of `POST /_sandbox/webhooks`.
+    pub fn update_webhooks(&self, settings: Value) -> Result<Value, String> {
+        control::webhook_settings(&self.shared, &settings)
+            .map_err(|(field, message)| format!("{field}: {message}"))
+    }
+
+    /// Waits (at most `timeout`) until every queued callback has been delivered or given
+    /// up on, and answers `webhooks()`.
+    pub fn wait_for_webhooks(&self, timeout: Duration) -> Value {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let state = self.webhooks();
+            if state["pending"] == 0 || std::time::Instant::now() >= deadline {
+                return state;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// A customer writes `text` to the chatbot from `phone`, as `POST /_sandbox/chatbot/messages`:
+    /// answers `{"caseID", "messageID", "queued"}`.
+    pub fn customer_message(&self, input: Value) -> Result<Value, String> {
+        let now = self.shared.clock.now_ms();
+        let state = &mut *self.shared.lock();
+        crate::chatbot::customer_message(
+            &mut state.onetalk,
+            &mut state.ids,
+            &state.webhooks,
+            &input,
+            now,
+        )
+        .map_err(|(field, message)| format!("{field}: {message}"))
     }
 
     /// Closes a OneTalk case, as an agent resolving it; false if unknown.

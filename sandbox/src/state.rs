@@ -16,6 +16,7 @@ use crate::settings::Settings;
 use crate::tickets::Tickets;
 use crate::traffic::Traffic;
 use crate::verification::Verifications;
+use crate::webhooks::Emitter;
 use std::sync::{Mutex, MutexGuard};
 
 #[derive(Debug)]
@@ -35,6 +36,8 @@ pub struct State {
     pub verifications: Verifications,
     pub log: RequestLog,
     pub faults: Faults,
+    /// Outgoing callbacks (organisation webhook, chatbot) and their record.
+    pub webhooks: Emitter,
 }
 
 impl State {
@@ -51,6 +54,7 @@ impl State {
             verifications: Verifications::default(),
             log: RequestLog::default(),
             faults: Faults::default(),
+            webhooks: Emitter::new(config.webhooks.clone()),
         }
     }
 }

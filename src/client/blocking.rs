@@ -42,6 +42,7 @@ pub struct Client {
     powertalk: Option<Credentials>,
     sendtalk: Option<Credentials>,
     onetalk: Option<Credentials>,
+    chatbot: Option<Credentials>,
 }
 
 /// A product's base URL, auth header value and extra headers, built once.
@@ -50,6 +51,8 @@ pub(crate) struct Credentials {
     /// `None` for a relay section without a TapTalk key.
     auth_value: Option<HeaderValue>,
     extra_headers: Vec<(HeaderName, HeaderValue)>,
+    /// `{placeholder}` -> value for the product's paths (the chatbot's ids).
+    path_params: Vec<(String, String)>,
 }
 
 impl Credentials {
@@ -71,6 +74,7 @@ impl Credentials {
             auth: self.auth(product),
             extra_headers: &self.extra_headers,
             body,
+            replies: product.replies(),
         }
     }
 
@@ -88,7 +92,9 @@ impl Credentials {
                 config.key_id,
                 config.key.expose()
             )),
-            Product::SendTalk | Product::OneTalk => config.key.expose().to_owned(),
+            Product::SendTalk | Product::OneTalk | Product::Chatbot => {
+                config.key.expose().to_owned()
+            }
         };
         // Config parsing refused control and non-ASCII characters, so this cannot fail.
         let mut auth_value =
@@ -99,7 +105,21 @@ impl Credentials {
             base_url: config.base_url.clone(),
             auth_value: (!config.key.expose().is_empty()).then_some(auth_value),
             extra_headers: relay::wire(&config.headers),
+            path_params: config
+                .path_params
+                .iter()
+                .map(|(name, value)| (format!("{{{name}}}"), value.clone()))
+                .collect(),
         }
+    }
+
+    /// `path` with its placeholders filled from the config (ids checked to be path-safe).
+    fn fill(&self, path: &str) -> String {
+        self.path_params
+            .iter()
+            .fold(path.to_owned(), |path, (placeholder, value)| {
+                path.replace(placeholder, value)
+            })
     }
 }
 
@@ -115,6 +135,7 @@ impl Client {
             powertalk: credentials(Product::PowerTalk),
             sendtalk: credentials(Product::SendTalk),
             onetalk: credentials(Product::OneTalk),
+            chatbot: credentials(Product::Chatbot),
             transport: PerProcess::new(Transport::new(&config)),
             config,
         }
@@ -225,6 +246,7 @@ impl Client {
             Product::PowerTalk => self.powertalk.as_ref(),
             Product::SendTalk => self.sendtalk.as_ref(),
             Product::OneTalk => self.onetalk.as_ref(),
+            Product::Chatbot => self.chatbot.as_ref(),
         }
     }
 
@@ -256,7 +278,7 @@ fn wire_request(
     credentials: &Credentials,
     mut map: Map<String, Value>,
 ) -> WireRequest<'_> {
-    let mut url = format!("{}{}", credentials.base_url, op.path());
+    let mut url = format!("{}{}", credentials.base_url, credentials.fill(op.path()));
     let body = match op.spec().wire {
         Wire::Query(query) => {
             url.push('?');
@@ -275,6 +297,7 @@ fn wire_request(
         auth: credentials.auth(op.product()),
         extra_headers: &credentials.extra_headers,
         body,
+        replies: op.product().replies(),
     }
 }
 

@@ -17,7 +17,7 @@ mod options;
 mod proxy;
 pub(crate) mod relay;
 mod retry;
-mod rules;
+pub(crate) mod rules;
 mod tls;
 
 pub(crate) use options::CallOptions;
@@ -51,6 +51,9 @@ pub struct ProductConfig {
     pub key: Secret,
     /// Extra request headers (the app's credentials for its relay); see `relay.rs`.
     pub headers: Vec<ExtraHeader>,
+    /// Values for the `{name}` placeholders in the product's paths: the chatbot's
+    /// `organizationID` and `chatbotID`; empty for the other products.
+    pub path_params: Vec<(String, String)>,
 }
 
 /// A parsed, checked configuration. `Debug` never prints a key.
@@ -62,6 +65,8 @@ pub struct Config {
     pub sendtalk: Option<ProductConfig>,
     /// OneTalk Integration API, if used.
     pub onetalk: Option<ProductConfig>,
+    /// A OneTalk custom chatbot's actions, if used.
+    pub chatbot: Option<ProductConfig>,
     /// Whole-call limit (connect, send, wait, read).
     pub timeout: Duration,
     /// Limit on establishing the connection (TCP and TLS).
@@ -88,10 +93,11 @@ impl Config {
     }
 
     fn from_map(map: &Map<String, Value>) -> Parsed<Config> {
-        const KEYS: [&str; 13] = [
+        const KEYS: [&str; 14] = [
             "powertalk",
             "sendtalk",
             "onetalk",
+            "chatbot",
             "timeout_ms",
             "connect_timeout_ms",
             "dns_cache_ms",
@@ -113,6 +119,7 @@ impl Config {
             powertalk: product(map, Product::PowerTalk)?,
             sendtalk: product(map, Product::SendTalk)?,
             onetalk: product(map, Product::OneTalk)?,
+            chatbot: product(map, Product::Chatbot)?,
             timeout: Duration::from_millis(positive(map, "timeout_ms", DEFAULT_TIMEOUT_MS)?),
             connect_timeout: Duration::from_millis(positive(
                 map,
@@ -141,6 +148,7 @@ impl Config {
             Product::PowerTalk => self.powertalk.as_ref(),
             Product::SendTalk => self.sendtalk.as_ref(),
             Product::OneTalk => self.onetalk.as_ref(),
+            Product::Chatbot => self.chatbot.as_ref(),
         }
     }
 }
@@ -154,13 +162,27 @@ fn product(map: &Map<String, Value>, product: Product) -> Parsed<Option<ProductC
     };
     let (key_id_name, key_name) = match product {
         Product::PowerTalk => ("server_key_id", "server_key_secret"),
+        Product::Chatbot => ("", "secret_key"),
         Product::SendTalk | Product::OneTalk => ("", "api_key"),
+    };
+    // The chatbot's URL names its organisation and chatbot: `{config key, placeholder}`.
+    let ids: &[(&str, &str)] = match product {
+        Product::Chatbot => &[
+            ("organization_id", "organizationID"),
+            ("chatbot_id", "chatbotID"),
+        ],
+        _ => &[],
     };
     let known: Vec<&str> = ["base_url", key_id_name, key_name, relay::KEY]
         .into_iter()
+        .chain(ids.iter().map(|(key, _)| *key))
         .filter(|k| !k.is_empty())
         .collect();
     refuse_unknown(section, name, &known)?;
+    let path_params = ids
+        .iter()
+        .map(|(key, placeholder)| Ok(((*placeholder).to_owned(), path_id(section, name, key)?)))
+        .collect::<Parsed<Vec<_>>>()?;
 
     let base_url = match (section.get("base_url"), product.default_base_url()) {
         (None, Some(default)) => default.to_owned(),
@@ -183,6 +205,7 @@ fn product(map: &Map<String, Value>, product: Product) -> Parsed<Option<ProductC
             key_id: String::new(),
             key: Secret::new(""),
             headers,
+            path_params,
         }));
     }
     let key_id = if key_id_name.is_empty() {
@@ -203,7 +226,34 @@ fn product(map: &Map<String, Value>, product: Product) -> Parsed<Option<ProductC
         key_id,
         key,
         headers,
+        path_params,
     }))
+}
+
+/// An id that goes into the URL's path (the chatbot's organisation and chatbot): required,
+/// a string or a whole number, of letters, digits, `-` and `_` only, so it cannot change the
+/// path it is put into.
+fn path_id(section: &Map<String, Value>, product: &str, name: &str) -> Parsed<String> {
+    let path = format!("{product}.{name}");
+    let id = match section.get(name) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) if n.is_u64() => n.to_string(),
+        None => {
+            return Err(ConfigError::new(
+                &path,
+                format!("{path} is required (the {product} section is present); it is in the chatbot's OneTalk URL"),
+            ))
+        }
+        Some(_) => return Err(wrong_type(&path, "a string or a whole number")),
+    };
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if id.is_empty() || id.len() > 100 || !id.chars().all(plain) {
+        return Err(ConfigError::new(
+            &path,
+            format!("{path} must be 1 to 100 letters, digits, '-' or '_' (as in the chatbot's OneTalk URL)"),
+        ));
+    }
+    Ok(id)
 }
 
 /// A credential: present, a non-empty string, and safe to put in a header. The message
@@ -287,7 +337,7 @@ fn check_plain_http_proxy(config: &Config) -> Parsed<()> {
     let Some(proxy) = config.proxy.as_ref().filter(|p| !p.is_loopback()) else {
         return Ok(());
     };
-    for product in [Product::PowerTalk, Product::SendTalk, Product::OneTalk] {
+    for product in Product::ALL {
         if let Some(section) = config.product(product) {
             if section.base_url.starts_with("http://") && proxy.applies_to(&section.base_url) {
                 let key = format!("{}.base_url", product.key());

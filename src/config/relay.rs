@@ -23,9 +23,10 @@ pub(crate) const KEY: &str = "headers";
 
 /// Headers the library sets (auth, body framing, content negotiation, identity) or that
 /// belong to the connection; an extra header may not name any of them, in any case.
-pub const RESERVED_HEADERS: [&str; 15] = [
+pub const RESERVED_HEADERS: [&str; 16] = [
     "server-key",
     "api-key",
+    "secret-key",
     "content-type",
     "content-length",
     "accept",

@@ -70,6 +70,28 @@ pub enum LocalCode {
     /// updatedTime (a page holds at most 100), or the server says hasMore with an empty page.
     /// Nothing was skipped or repeated; data.state is where the cursor stands.
     PagingStuck = 92001,
+    /// 93001, status 401: a webhook was to be checked against a secret and carries no
+    /// X-Secret-Key header (or an empty one). Answer the sender with error.status.
+    WebhookSecretMissing = 93001,
+    /// 93002, status 401: the webhook's X-Secret-Key differs from the secret, or the header
+    /// is given more than once.
+    WebhookSecretWrong = 93002,
+    /// 93003, status 500: the webhook is a callback that always carries X-Secret-Key (custom
+    /// chatbot, custom channel), but no secret was given to check it: pass the secret.
+    WebhookSecretNotGiven = 93003,
+    /// 93004, status 400: the webhook body is not one JSON object: not UTF-8, not JSON, a key
+    /// given twice in one object, nested deeper than 128, or another JSON value.
+    WebhookInvalidBody = 93004,
+    /// 93005, status 413: the webhook body is larger than max_body_bytes (1 MiB by default).
+    WebhookTooLarge = 93005,
+    /// 93006, status 400: the body is a JSON object in none of TapTalk's callback shapes.
+    WebhookUnrecognized = 93006,
+    /// 93007, status 400: a field of a known event has a type it cannot be read as (e.g. a
+    /// status that is a number); error.field names it.
+    WebhookInvalidField = 93007,
+    /// 93010, status = the HTTP status: OneTalk's custom chatbot endpoint refused an action
+    /// with a plain-text reply (e.g. 401 "secret key is invalid"), quoted in error.message.
+    ChatbotRefused = 93010,
 }
 
 /// Where a request stood when a local failure ended the call.
@@ -109,6 +131,14 @@ impl LocalCode {
         (LocalCode::ProxyFailed, 502, Sent::No),
         (LocalCode::Cancelled, 499, Sent::Maybe),
         (LocalCode::PagingStuck, 502, Sent::Yes),
+        (LocalCode::WebhookSecretMissing, 401, Sent::No),
+        (LocalCode::WebhookSecretWrong, 401, Sent::No),
+        (LocalCode::WebhookSecretNotGiven, 500, Sent::No),
+        (LocalCode::WebhookInvalidBody, 400, Sent::No),
+        (LocalCode::WebhookTooLarge, 413, Sent::No),
+        (LocalCode::WebhookUnrecognized, 400, Sent::No),
+        (LocalCode::WebhookInvalidField, 400, Sent::No),
+        (LocalCode::ChatbotRefused, 0, Sent::Yes),
     ];
 
     /// Every code, in the order of the README's table.
@@ -149,8 +179,14 @@ impl LocalCode {
             .find(|c| c.number() == number)
     }
 
-    /// The `status` in the envelope. `HttpStatus` uses the HTTP status received instead
-    /// (and answers 502 here).
+    /// Whether the envelope's `status` is the HTTP status received (`HttpStatus`,
+    /// `ChatbotRefused`) rather than a fixed one.
+    pub fn takes_http_status(self) -> bool {
+        self.row().1 == 0
+    }
+
+    /// The `status` in the envelope. `HttpStatus` and `ChatbotRefused` use the HTTP status
+    /// received instead (and answer 502 here).
     pub fn status(self) -> i64 {
         match self.row().1 {
             0 => 502,

@@ -84,7 +84,13 @@ pub unsafe extern "C" fn tt_client_new(
 /// Releases a client and its connection pool. NULL is ignored.
 ///
 /// Threading: must not race with calls still running on this client, nor be called twice
-/// for the same client. Other clients are unaffected.
+/// for the same client. Other clients are unaffected. In particular, never from inside a
+/// log callback or a TLS verifier while they run for a call on this client: that call is
+/// still running, and freeing its client under it is a use after free (note the wish and
+/// free the client after the call returns).
+///
+/// Fork: a forked child may keep using a client its parent made (it gets connections of
+/// its own on its first call); it may also free it.
 ///
 /// # Safety
 /// `client` must be NULL or a pointer returned by `tt_client_new` and not yet freed.

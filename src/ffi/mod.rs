@@ -1,7 +1,7 @@
 //! The C ABI: every `tt_*` function in `include/taptalk.h`. `client.rs` holds the client's
 //! life cycle and `tt_call`; `operations.rs` the one export per operation, `request.rs` raw
 //! requests, `cursor.rs` the case cursor, `reply.rs` the reply getters, `log.rs` the log
-//! callback, `verifier.rs` the platform certificate verifier, `boundary.rs` the guard they
+//! callback, `verifier.rs` the platform certificate verifier, `webhook.rs` webhook parsing, `boundary.rs` the guard they
 //! all go through; `crate::envelope::codes` the `TT_ERR_*` constants.
 //!
 //! Rules held by every function here: no panic or unwind crosses the boundary (each body
@@ -19,6 +19,7 @@ mod operations;
 mod reply;
 mod request;
 mod verifier;
+mod webhook;
 
 use std::ffi::{c_char, CString};
 use std::sync::OnceLock;
@@ -29,6 +30,7 @@ use boundary::free_c_string;
 pub use cancel::{tt_call_cancellable, tt_cancel, tt_cancel_free, tt_cancel_new, TtCancel};
 pub use client::{tt_call, tt_client_free, tt_client_new, TtClient};
 pub use operations::{export, Export};
+pub use webhook::tt_webhook_parse;
 // The JNI layer (src/jni/) wraps these exports exactly as C callers see them.
 #[cfg(feature = "jni")]
 pub(crate) use cancel::tt_request_cancellable;
@@ -37,6 +39,8 @@ pub(crate) use cursor::{
     tt_case_cursor_free, tt_case_cursor_new, tt_case_cursor_next_case, tt_case_cursor_next_page,
     tt_case_cursor_state, TtCaseCursor,
 };
+#[cfg(feature = "jni")]
+pub(crate) use reply::tt_reply_get;
 pub use request::tt_request;
 
 /// The ABI version this header describes; compare with `tt_abi_version()` at run time to

@@ -328,6 +328,131 @@ pub unsafe extern "C" fn tt_onetalk_sync_user_contact(
     unsafe { call(client, request_json, Operation::OnetalkSyncUserContact) }
 }
 
+/// Custom chatbot: sends messages to the customer in a case
+/// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+/// "messages", header `Secret-Key`; the ids and secret come from the `chatbot` config section).
+///
+/// `request_json`: `{"caseID": "...", "messages": [{"type": "text", "text": {"body": "Hi"}}]}`;
+/// a message's `type` is text, document, image, video or whatsappba, with the object of that
+/// name (`document{url, filename, caption}`, `image`/`video{url, caption}`, `whatsappba`
+/// `{type: "interactive", interactive: {...}}` within WhatsApp's limits), and `customData`.
+/// A send: never retried once it may have reached OneTalk.
+///
+/// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+/// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+/// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+/// invalid", 400 "case id is required", ...).
+/// Threading: safe to call concurrently on one client.
+///
+/// # Safety
+/// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn tt_chatbot_send_messages(
+    client: *const TtClient,
+    request_json: *const c_char,
+) -> *mut c_char {
+    // SAFETY: forwarded from the caller's guarantee.
+    unsafe { call(client, request_json, Operation::ChatbotSendMessages) }
+}
+
+/// Custom chatbot: hands the case over to an agent
+/// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+/// "handover_case").
+///
+/// `request_json`: `{"caseID": "...", "handoverCase": {"topicID": 0, "agentEmail": "",
+/// "chatbotHandoverSummary": ""}}` (all three optional; topicID 0 keeps the channel's topic).
+/// Never retried once it may have reached OneTalk.
+///
+/// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+/// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+/// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+/// invalid", 400 "case id is required", ...).
+/// Threading: safe to call concurrently on one client.
+///
+/// # Safety
+/// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn tt_chatbot_handover_case(
+    client: *const TtClient,
+    request_json: *const c_char,
+) -> *mut c_char {
+    // SAFETY: forwarded from the caller's guarantee.
+    unsafe { call(client, request_json, Operation::ChatbotHandoverCase) }
+}
+
+/// Custom chatbot: closes (resolves) the case
+/// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+/// "close_case").
+///
+/// `request_json`: `{"caseID": "...", "closeCase": {"sendClosingMessage": false}}`.
+/// Never retried once it may have reached OneTalk (it may send the closing message).
+///
+/// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+/// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+/// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+/// invalid", 400 "case id is required", ...).
+/// Threading: safe to call concurrently on one client.
+///
+/// # Safety
+/// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn tt_chatbot_close_case(
+    client: *const TtClient,
+    request_json: *const c_char,
+) -> *mut c_char {
+    // SAFETY: forwarded from the caller's guarantee.
+    unsafe { call(client, request_json, Operation::ChatbotCloseCase) }
+}
+
+/// Custom chatbot: changes the case's agent remark or junk flag
+/// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+/// "update_case").
+///
+/// `request_json`: `{"caseID": "...", "updateCase": {"agentRemark": "...", "isJunk": true}}`
+/// (only the fields given change; at least one). Safe to repeat.
+///
+/// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+/// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+/// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+/// invalid", 400 "case id is required", ...).
+/// Threading: safe to call concurrently on one client.
+///
+/// # Safety
+/// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn tt_chatbot_update_case(
+    client: *const TtClient,
+    request_json: *const c_char,
+) -> *mut c_char {
+    // SAFETY: forwarded from the caller's guarantee.
+    unsafe { call(client, request_json, Operation::ChatbotUpdateCase) }
+}
+
+/// Custom chatbot: changes the case's contact details
+/// (POST /api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}, eventType
+/// "update_contact").
+///
+/// `request_json`: `{"caseID": "...", "updateContact": {"fullName", "alias", "companyName",
+/// "jobTitle", "customFields": {"name": "value"}}}` (only the fields given change; at least
+/// one; custom field values are strings). Safe to repeat.
+///
+/// Returns an envelope string, never NULL; free it with `tt_string_free`. OneTalk answers
+/// this URL in plain text: `ok` becomes `data` `{"success": true, "message": "ok"}`, a
+/// refusal code 93010 with the HTTP status and OneTalk's reason (401 "secret key is
+/// invalid", 400 "case id is required", ...).
+/// Threading: safe to call concurrently on one client.
+///
+/// # Safety
+/// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn tt_chatbot_update_contact(
+    client: *const TtClient,
+    request_json: *const c_char,
+) -> *mut c_char {
+    // SAFETY: forwarded from the caller's guarantee.
+    unsafe { call(client, request_json, Operation::ChatbotUpdateContact) }
+}
+
 /// The signature every operation export shares.
 pub type Export = unsafe extern "C" fn(*const TtClient, *const c_char) -> *mut c_char;
 
@@ -376,6 +501,11 @@ const EXPORTS: &[(Operation, Export)] = &[
         Operation::OnetalkSyncUserContact,
         tt_onetalk_sync_user_contact,
     ),
+    (Operation::ChatbotSendMessages, tt_chatbot_send_messages),
+    (Operation::ChatbotHandoverCase, tt_chatbot_handover_case),
+    (Operation::ChatbotCloseCase, tt_chatbot_close_case),
+    (Operation::ChatbotUpdateCase, tt_chatbot_update_case),
+    (Operation::ChatbotUpdateContact, tt_chatbot_update_contact),
 ];
 
 /// The C export of `op`.

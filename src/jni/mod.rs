@@ -3,8 +3,9 @@
 //! one file per ABI (`jniLibs/<abi>/libtaptalk.so`) and no JNI glue library of its own.
 //!
 //! Every function is a thin shim over the C ABI (`tt_client_new`, `tt_call`, `tt_request`,
-//! `tt_client_free`; the case cursor's in `jni/cursor.rs`; cancellation and batches in
-//! `jni/cancel.rs`): the Java side gets exactly what C callers get. Rules held here:
+//! `tt_client_free`; the case cursor's in `jni/cursor.rs`, webhooks' and `tt_reply_get` in
+//! `jni/webhook.rs`, cancellation and batches in `jni/cancel.rs`): the Java side gets exactly
+//! what C callers get. Rules held here:
 //! - no Rust panic unwinds into the JVM (`catch_unwind` around every body; a panic becomes
 //!   the 90004 envelope, like at the C boundary);
 //! - no Java exception is left pending by our own doing, and one thrown by a log listener is
@@ -31,6 +32,7 @@ use crate::panic::panic_envelope;
 mod cancel;
 mod cursor;
 mod verifier;
+mod webhook;
 
 /// The six parts of a reply, in the order of the Java `String[]`.
 type Parts = [String; 6];

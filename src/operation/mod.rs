@@ -15,6 +15,7 @@
 
 use serde_json::{Map, Value};
 
+mod chatbot;
 mod onetalk;
 mod powertalk;
 mod sendtalk;
@@ -23,7 +24,8 @@ mod validate;
 use validate::Checked;
 pub use validate::InvalidField;
 
-/// The three TapTalk products the SDK speaks to.
+/// The TapTalk products the SDK speaks to (a OneTalk custom chatbot's calls back to OneTalk
+/// count as one: they have their own URL, secret and reply shape).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Product {
@@ -33,16 +35,28 @@ pub enum Product {
     SendTalk,
     /// OneTalk Integration API (`API-Key` header).
     OneTalk,
+    /// A OneTalk custom chatbot's actions: its URL per organisation and chatbot,
+    /// `Secret-Key` header, plain-text replies.
+    Chatbot,
 }
 
 impl Product {
+    /// Every product, in the order of the config's sections.
+    pub const ALL: [Product; 4] = [
+        Product::PowerTalk,
+        Product::SendTalk,
+        Product::OneTalk,
+        Product::Chatbot,
+    ];
+
     /// The name used in config keys, operation names and messages: `"powertalk"`,
-    /// `"sendtalk"`, `"onetalk"`.
+    /// `"sendtalk"`, `"onetalk"`, `"chatbot"`.
     pub fn key(self) -> &'static str {
         match self {
             Product::PowerTalk => "powertalk",
             Product::SendTalk => "sendtalk",
             Product::OneTalk => "onetalk",
+            Product::Chatbot => "chatbot",
         }
     }
 
@@ -51,6 +65,7 @@ impl Product {
         match self {
             Product::PowerTalk => "Server-Key",
             Product::SendTalk | Product::OneTalk => "API-Key",
+            Product::Chatbot => "Secret-Key",
         }
     }
 
@@ -59,9 +74,28 @@ impl Product {
         match self {
             Product::PowerTalk => None,
             Product::SendTalk => Some("https://sendtalk-api.taptalk.io"),
-            Product::OneTalk => Some("https://onetalk-api.taptalk.io"),
+            Product::OneTalk | Product::Chatbot => Some("https://onetalk-api.taptalk.io"),
         }
     }
+
+    /// How the product's server answers: TapTalk's envelope, or (the chatbot URL) plain
+    /// text with an HTTP status, which the transport maps into an envelope.
+    pub(crate) fn replies(self) -> Replies {
+        match self {
+            Product::Chatbot => Replies::PlainText,
+            _ => Replies::Envelope,
+        }
+    }
+}
+
+/// The shape of a product's replies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Replies {
+    /// `{"status", "error", "data"}`, errors included (with HTTP 200).
+    Envelope,
+    /// `ok` with HTTP 200, or a reason such as `secret key is invalid` with an HTTP error
+    /// status.
+    PlainText,
 }
 
 /// HTTP method of an operation.
@@ -251,7 +285,46 @@ operations! {
         repeat: Repeat::Safe("an upsert keyed by customerUserID: a repeat writes the same values"),
         check: onetalk::check_user, wire: Wire::Body,
     }
+    /// Custom chatbot: send messages to the customer in a case (eventType `messages`).
+    ChatbotSendMessages => {
+        name: "chatbot_send_messages", summary: "send messages",
+        product: Product::Chatbot, method: Method::Post, path: CHATBOT_PATH,
+        repeat: Repeat::Never("delivers messages to the customer: a repeat would send them twice"),
+        check: chatbot::check_send_messages, wire: Wire::BodyWith(chatbot::wire_messages),
+    }
+    /// Custom chatbot: hand the case over to an agent (eventType `handover_case`).
+    ChatbotHandoverCase => {
+        name: "chatbot_handover_case", summary: "hand over case",
+        product: Product::Chatbot, method: Method::Post, path: CHATBOT_PATH,
+        repeat: Repeat::Never("assigns the case and notifies an agent, and may post the handover summary: a repeat could do it twice"),
+        check: chatbot::check_handover_case, wire: Wire::BodyWith(chatbot::wire_handover_case),
+    }
+    /// Custom chatbot: close (resolve) the case (eventType `close_case`).
+    ChatbotCloseCase => {
+        name: "chatbot_close_case", summary: "close case",
+        product: Product::Chatbot, method: Method::Post, path: CHATBOT_PATH,
+        repeat: Repeat::Never("may send the customer the closing message: a repeat could send it twice"),
+        check: chatbot::check_close_case, wire: Wire::BodyWith(chatbot::wire_close_case),
+    }
+    /// Custom chatbot: change the case's agent remark or junk flag (eventType `update_case`).
+    ChatbotUpdateCase => {
+        name: "chatbot_update_case", summary: "update case",
+        product: Product::Chatbot, method: Method::Post, path: CHATBOT_PATH,
+        repeat: Repeat::Safe("sets fields to given values: a repeat leaves the same case"),
+        check: chatbot::check_update_case, wire: Wire::BodyWith(chatbot::wire_update_case),
+    }
+    /// Custom chatbot: change the case's contact details (eventType `update_contact`).
+    ChatbotUpdateContact => {
+        name: "chatbot_update_contact", summary: "update contact",
+        product: Product::Chatbot, method: Method::Post, path: CHATBOT_PATH,
+        repeat: Repeat::Safe("sets fields to given values: a repeat leaves the same contact"),
+        check: chatbot::check_update_contact, wire: Wire::BodyWith(chatbot::wire_update_contact),
+    }
 }
+
+/// The custom chatbot's URL below the base URL; the two ids come from the `chatbot`
+/// config section. One URL for five operations: the body's `eventType` tells them apart.
+const CHATBOT_PATH: &str = "/api/visitor/v1/webhook/chatbot/custom/{organizationID}/{chatbotID}";
 
 impl Operation {
     pub(crate) fn spec(self) -> &'static Spec {
@@ -314,9 +387,32 @@ impl Operation {
         })
     }
 
-    /// The operation served at `path`, if any (used by servers and tests).
+    /// The operation served at `path`, if any (used by servers and tests). Paths with
+    /// placeholders (the chatbot's, shared by five operations) are not matched here: see
+    /// [`Operation::chatbot_event`].
     pub fn from_path(path: &str) -> Option<Operation> {
-        OPERATIONS.iter().find(|s| s.path == path).map(|s| s.op)
+        OPERATIONS
+            .iter()
+            .find(|s| s.path == path && !s.path.contains('{'))
+            .map(|s| s.op)
+    }
+
+    /// A chatbot operation's `eventType` (`"messages"`, `"handover_case"`, ...), which the
+    /// library puts into the body; `None` for the other products' operations.
+    pub fn chatbot_event(self) -> Option<&'static str> {
+        let at = Operation::ALL
+            .iter()
+            .filter(|op| op.product() == Product::Chatbot)
+            .position(|op| *op == self)?;
+        Some(chatbot::EVENTS[at].0)
+    }
+
+    /// The chatbot operation whose `eventType` is `event`.
+    pub fn from_chatbot_event(event: &str) -> Option<Operation> {
+        Operation::ALL
+            .iter()
+            .copied()
+            .find(|op| op.chatbot_event() == Some(event))
     }
 
     /// The table as JSON (name, product, method, path, C export, whether it may be repeated
@@ -379,7 +475,14 @@ mod tests {
             let query = matches!(spec.wire, Wire::Query(_));
             assert_eq!(query, spec.method == Method::Get, "{}: wire", spec.name);
             assert_eq!(Operation::from_name(spec.name), Some(spec.op));
-            assert_eq!(Operation::from_path(spec.path), Some(spec.op));
+            if spec.product == Product::Chatbot {
+                let event = spec.op.chatbot_event().unwrap();
+                assert_eq!(Operation::from_chatbot_event(event), Some(spec.op));
+                assert!(spec.name.ends_with(event.trim_start_matches("send_")));
+            } else {
+                assert_eq!(Operation::from_path(spec.path), Some(spec.op));
+                assert_eq!(spec.op.chatbot_event(), None);
+            }
             let dotted = spec.name.replacen('_', ".", 1);
             assert_eq!(Operation::from_name(&dotted), Some(spec.op), "{dotted}");
         }

@@ -63,6 +63,11 @@ impl<'a> Fields<'a> {
         Fields { map, style, prefix }
     }
 
+    /// The object `map` found at field `f` of this one, for checking its own fields.
+    pub fn child(&self, f: Field, map: &'a Map<String, Value>) -> Fields<'a> {
+        Fields::nested(map, self.style, format!("{}{}.", self.prefix, f.name))
+    }
+
     pub fn get(&self, f: Field) -> Option<&'a Value> {
         self.map.get(f.name)
     }

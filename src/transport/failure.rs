@@ -14,6 +14,8 @@ use super::tls::HandshakeFailure;
 use crate::cancel;
 use crate::config::ProxySettings;
 use crate::envelope::{Envelope, LocalCode};
+use crate::operation::Replies;
+use crate::text::quoted;
 
 /// What one attempt produced, and whether the request may have reached the server.
 pub(crate) struct Attempt {
@@ -68,10 +70,20 @@ impl Attempt {
     }
 }
 
-/// A reply that came back: the server's envelope unchanged, or the code for what it was
-/// instead (a redirect, which is never followed; a body that is not an envelope; an HTTP
-/// error without one).
-pub(crate) fn reply(status: u16, body: Vec<u8>, retry_after: Option<Duration>) -> Attempt {
+/// A reply that came back: the server's envelope unchanged, a plain-text reply mapped into
+/// one (the chatbot URL's), or the code for what it was instead (a redirect, which is never
+/// followed; a body that is not an envelope; an HTTP error without one).
+pub(crate) fn reply(
+    status: u16,
+    body: Vec<u8>,
+    retry_after: Option<Duration>,
+    replies: Replies,
+) -> Attempt {
+    if replies == Replies::PlainText && !(300..400).contains(&status) {
+        if let Some(envelope) = plain_text(status, &body) {
+            return Attempt::answered(envelope, status, retry_after);
+        }
+    }
     let length = body.len();
     // A body that is not UTF-8 cannot be a JSON envelope.
     let envelope = if (300..400).contains(&status) {
@@ -112,6 +124,37 @@ pub(crate) fn reply(status: u16, body: Vec<u8>, retry_after: Option<Duration>) -
         )
     };
     Attempt::answered(envelope, status, retry_after)
+}
+
+/// The chatbot URL's plain-text answer as an envelope: `ok` with a 2xx is success (`data`
+/// `{"success": true, "message": "ok"}`, the shape of OneTalk's other replies); a reason with
+/// an HTTP error status is 93010 with that status and the reason quoted as every message
+/// quotes outside text (`text::quoted`). JSON or HTML is not plain text: it is judged like
+/// any reply.
+fn plain_text(status: u16, body: &[u8]) -> Option<Envelope> {
+    let text = std::str::from_utf8(body).ok()?.trim();
+    if text.starts_with(['{', '[', '<']) {
+        return None;
+    }
+    if (200..300).contains(&status) {
+        return Some(Envelope::success(
+            serde_json::json!({"success": true, "message": text}),
+        ));
+    }
+    let reason = if text.is_empty() {
+        "no reason given".to_owned()
+    } else {
+        quoted(text)
+    };
+    Some(Envelope::with_status(
+        i64::from(status),
+        LocalCode::ChatbotRefused,
+        format!(
+            "OneTalk refused the chatbot action: HTTP {}: {reason}",
+            status_text(status)
+        ),
+        "",
+    ))
 }
 
 /// `Retry-After` as seconds or an HTTP date, as a wait from now.

@@ -10,6 +10,7 @@ use ureq::http::{HeaderName, HeaderValue};
 use ureq::unversioned::transport::{ConnectProxyConnector, Connector};
 use ureq::{Agent, Body, RequestBuilder};
 
+mod connect;
 mod failure;
 mod proxy;
 mod resolve;
@@ -33,7 +34,7 @@ pub use wire::write_count;
 use wire::CoalesceConnector;
 
 use crate::config::{Config, ProxySettings};
-use crate::operation::Method;
+use crate::operation::{Method, Replies};
 
 /// What to send: everything but the agent-level headers (User-Agent, Accept).
 pub(crate) struct WireRequest<'a> {
@@ -45,6 +46,8 @@ pub(crate) struct WireRequest<'a> {
     pub extra_headers: &'a [(HeaderName, HeaderValue)],
     /// JSON body for POST; `None` for GET.
     pub body: Option<Vec<u8>>,
+    /// How the server answers (an envelope, or plain text: the chatbot URL).
+    pub replies: Replies,
 }
 
 /// Idle keep-alive connections kept per client (all products share one pool).
@@ -122,7 +125,7 @@ impl Transport {
                 if let Some(attempt) = forwarded.and_then(|p| failure::refusal(p, &response)) {
                     return attempt;
                 }
-                self.read_reply(response, timeout)
+                self.read_reply(response, timeout, request.replies)
             }
             Err(e) => {
                 // Every call runs on its caller's thread, so the thread's count of request
@@ -141,7 +144,12 @@ impl Transport {
         }
     }
 
-    fn read_reply(&self, mut response: ureq::http::Response<Body>, timeout: Duration) -> Attempt {
+    fn read_reply(
+        &self,
+        mut response: ureq::http::Response<Body>,
+        timeout: Duration,
+        replies: Replies,
+    ) -> Attempt {
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -149,7 +157,7 @@ impl Transport {
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after);
         if (300..400).contains(&status) {
-            return failure::reply(status, Vec::new(), retry_after);
+            return failure::reply(status, Vec::new(), retry_after, replies);
         }
         match response
             .body_mut()
@@ -157,7 +165,7 @@ impl Transport {
             .limit(self.body_limit)
             .read_to_vec()
         {
-            Ok(bytes) => failure::reply(status, bytes, retry_after),
+            Ok(bytes) => failure::reply(status, bytes, retry_after, replies),
             Err(e) => {
                 let mut attempt = failure(e, Phase::Body, timeout, self.max_response_bytes);
                 attempt.http_status = Some(status);

@@ -33,7 +33,7 @@ use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::NextTimeout;
 use ureq::Error;
 
-use crate::cancel;
+use crate::{cancel, fork};
 
 /// Resolver threads a client may have at once (lookups beyond wait in line).
 pub(crate) const MAX_LOOKUP_THREADS: usize = 4;
@@ -85,6 +85,8 @@ struct Lookup {
 
 /// The client's resolver: the cache and the lookup threads.
 pub(crate) struct Hosts {
+    /// The fork generation it was made in: its threads exist only there.
+    made_in: u64,
     ttl: Duration,
     entries: Mutex<HashMap<Key, Entry>>,
     threads: Arc<Threads>,
@@ -101,6 +103,7 @@ impl fmt::Debug for Hosts {
 impl Hosts {
     pub(crate) fn new(ttl: Duration) -> Arc<Hosts> {
         Arc::new(Hosts {
+            made_in: fork::generation(),
             ttl,
             entries: Mutex::new(HashMap::new()),
             threads: Arc::new(Threads::default()),
@@ -195,7 +198,11 @@ impl Hosts {
 
 impl Drop for Hosts {
     fn drop(&mut self) {
-        self.threads.stop();
+        // In a forked child (a client made by the parent, freed in the child) the threads
+        // do not exist, and their lock may have been held by one at the fork: leave it.
+        if fork::generation() == self.made_in {
+            self.threads.stop();
+        }
     }
 }
 

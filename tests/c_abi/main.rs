@@ -11,3 +11,5 @@ mod getters;
 mod programs;
 mod resolution;
 mod verifier;
+mod webhook;
+mod webhook_programs;

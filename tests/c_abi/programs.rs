@@ -27,9 +27,28 @@ fn the_c_example_sends_through_every_operation_and_frees_everything() {
         .iter()
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
-    let expected: Vec<String> = taptalk::Operation::ALL
+    // The chatbot's URL carries the example's organisation and chatbot ids; its five run in
+    // the order a bot would (updates before the close).
+    use taptalk::Operation::*;
+    let order = taptalk::Operation::ALL
         .iter()
-        .map(|op| format!("{} {}", op.method().as_str(), op.path()))
+        .filter(|op| op.product() != taptalk::Product::Chatbot)
+        .copied()
+        .chain([
+            ChatbotSendMessages,
+            ChatbotHandoverCase,
+            ChatbotUpdateCase,
+            ChatbotUpdateContact,
+            ChatbotCloseCase,
+        ]);
+    let expected: Vec<String> = order
+        .map(|op| {
+            let path = op
+                .path()
+                .replace("{organizationID}", "1")
+                .replace("{chatbotID}", "sandbox-chatbot");
+            format!("{} {path}", op.method().as_str())
+        })
         .collect();
     assert_eq!(paths, expected);
     let ua = server.requests()[0]

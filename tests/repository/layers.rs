@@ -25,7 +25,7 @@ const LAYERS: &[&[&str]] = &[
         "secret",
         "text",
     ],
-    &["operation"],
+    &["operation", "webhook"],
     &["config"],
     &["transport"],
     &["client"],

@@ -13,3 +13,4 @@ mod powertalk_faults;
 mod sandbox_http;
 mod sendtalk_onetalk;
 mod soak;
+mod webhooks;

@@ -48,7 +48,7 @@ fn defaults_are_the_documented_hosts_and_timeouts() {
 #[test]
 fn every_bad_setting_is_refused_naming_its_key() {
     let cases = [
-        (json!({"sendtalk": {"api_key": "a"}, "timeout": 5}), "timeout", "Unknown config key 'timeout' (known keys here: powertalk, sendtalk, onetalk, timeout_ms, connect_timeout_ms, dns_cache_ms, user_agent, max_response_bytes, retry, tls, proxy, no_proxy, proxy_from_env)"),
+        (json!({"sendtalk": {"api_key": "a"}, "timeout": 5}), "timeout", "Unknown config key 'timeout' (known keys here: powertalk, sendtalk, onetalk, chatbot, timeout_ms, connect_timeout_ms, dns_cache_ms, user_agent, max_response_bytes, retry, tls, proxy, no_proxy, proxy_from_env)"),
         (json!({"sendtalk": {"api_key": "a", "apikey": "b"}}), "sendtalk.apikey", "Unknown config key 'sendtalk.apikey' (known keys here: base_url, api_key, headers)"),
         (json!({"sendtalk": "key"}), "sendtalk", "sendtalk must be an object"),
         (json!({"sendtalk": {}}), "sendtalk.api_key", "sendtalk.api_key is required (the sendtalk section is present)"),

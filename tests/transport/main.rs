@@ -7,6 +7,7 @@
 mod support;
 
 mod cancel;
+mod chatbot;
 mod config;
 mod failures;
 mod fuzz_regressions;

@@ -18,8 +18,8 @@ awaiting one, cancels the native call; see the README for what that means for a 
 
 from . import _native
 from ._aio import AsyncClient, AsyncRetryingClient
-from ._client import (Client, Contact, Envelope, JSONDict, OneTalk, PowerTalk, RetryingClient,
-                      SendTalk)
+from ._client import (Chatbot, Client, Contact, Envelope, JSONDict, OneTalk, PowerTalk,
+                      RetryingClient, SendTalk)
 from ._logging import disable_logging, enable_logging
 from ._pagination import AsyncUpdatedCases, UpdatedCases
 from ._trust import set_tls_verifier
@@ -50,7 +50,10 @@ from .errors import (
     ValidationError,
     error_from_envelope,
     maybe_delivered,
+    WebhookError,
+    WebhookSecretError,
 )
+from . import webhooks  # noqa: E402  (taptalk.webhooks.parse: receiving TapTalk's callbacks)
 
 __version__ = "0.1.0"
 
@@ -77,6 +80,7 @@ __all__ = [
     "enable_logging",
     "set_tls_verifier",
     "AuthError",
+    "Chatbot",
     "Client",
     "ClientClosedError",
     "ConfigError",
@@ -107,6 +111,9 @@ __all__ = [
     "UpdatedCases",
     "UsageError",
     "ValidationError",
+    "WebhookError",
+    "WebhookSecretError",
     "library_path",
+    "webhooks",
     "library_version",
 ]

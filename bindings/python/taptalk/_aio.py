@@ -12,7 +12,9 @@ import asyncio
 import functools
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence
 
+from . import _fork
 from ._base import Envelope, JSONDict, NativeCall, answer
+from ._chatbot import Chatbot
 from ._core import CONFIG_DOC, NativeClient, closed_envelope, decode, lists
 from ._onetalk import OneTalk
 from ._pagination import AsyncUpdatedCases
@@ -22,7 +24,7 @@ from ._sendtalk import SendTalk
 from ._waiting import Workers, run_async
 
 __all__ = ["AsyncClient", "AsyncRetryingClient", "AsyncPowerTalk", "AsyncSendTalk",
-           "AsyncOneTalk"]
+           "AsyncOneTalk", "AsyncChatbot"]
 
 #: ``progress(done, total)`` of a batch, called on the event loop.
 Progress = Callable[[int, int], None]
@@ -50,6 +52,7 @@ def _asynchronous(namespace: type, keep: Sequence[str] = ()) -> type:
 
 AsyncPowerTalk = _asynchronous(PowerTalk)
 AsyncSendTalk = _asynchronous(SendTalk)
+AsyncChatbot = _asynchronous(Chatbot)
 
 
 class AsyncOneTalk(_asynchronous(OneTalk, keep=("iter_updated_cases",))):  # type: ignore[misc]
@@ -102,12 +105,18 @@ class AsyncClient(AsyncRawRequests):
     def onetalk(self) -> AsyncOneTalk:
         return self._onetalk
 
+    @property
+    @lists(AsyncChatbot)
+    def chatbot(self) -> Any:
+        return self._chatbot
+
     def __init__(
         self,
         *,
         powertalk: Optional[Mapping[str, Any]] = None,
         sendtalk: Optional[Mapping[str, Any]] = None,
         onetalk: Optional[Mapping[str, Any]] = None,
+        chatbot: Optional[Mapping[str, Any]] = None,
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         user_agent: Optional[str] = None,
@@ -124,15 +133,25 @@ class AsyncClient(AsyncRawRequests):
             raise ValueError("max_concurrency is a whole number of calls, at least 1")
         self._workers: Optional[Workers] = None
         self._client = NativeClient(
-            powertalk=powertalk, sendtalk=sendtalk, onetalk=onetalk, timeout=timeout,
+            powertalk=powertalk, sendtalk=sendtalk, onetalk=onetalk, chatbot=chatbot,
+            timeout=timeout,
             connect_timeout=connect_timeout, user_agent=user_agent,
             max_response_bytes=max_response_bytes, retry=retry, tls=tls, proxy=proxy,
             no_proxy=no_proxy, proxy_from_env=proxy_from_env)
         self._library = self._client._library
+        self._max_concurrency = max_concurrency
         self._workers = Workers(limit=max_concurrency, name="taptalk-async")
+        _fork.track(self)
         self._powertalk = AsyncPowerTalk(self)
         self._sendtalk = AsyncSendTalk(self)
         self._onetalk = AsyncOneTalk(self)
+        self._chatbot = AsyncChatbot(self)
+
+    def _after_fork_in_child(self) -> None:
+        """In a forked child the parent's worker threads do not exist: new ones are started
+        as calls come (the native client renews its own state, tracked separately)."""
+        if self._workers is not None:
+            self._workers = Workers(limit=self._max_concurrency, name="taptalk-async")
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -219,6 +238,7 @@ class AsyncRetryingClient:
     powertalk = AsyncClient.powertalk
     sendtalk = AsyncClient.sendtalk
     onetalk = AsyncClient.onetalk
+    chatbot = AsyncClient.chatbot
 
     def __init__(self, client: AsyncClient, retry: Mapping[str, int]) -> None:
         self._client = client
@@ -226,6 +246,7 @@ class AsyncRetryingClient:
         self._powertalk = AsyncPowerTalk(self)
         self._sendtalk = AsyncSendTalk(self)
         self._onetalk = AsyncOneTalk(self)
+        self._chatbot = AsyncChatbot(self)
 
     async def call(self, operation: str, request: Mapping[str, Any], *,
                    raw: bool = False) -> JSONDict:

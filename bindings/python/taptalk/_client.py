@@ -9,14 +9,15 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence
 
 from ._base import Envelope, JSONDict, NativeCall, answer
+from ._chatbot import Chatbot
 from ._core import CONFIG_DOC, NativeClient, closed_envelope, lists
 from ._onetalk import OneTalk
 from ._powertalk import Contact, PowerTalk
 from ._raw import RawRequests
 from ._sendtalk import SendTalk
 
-__all__ = ["Client", "RetryingClient", "PowerTalk", "SendTalk", "OneTalk", "Contact",
-           "Envelope", "JSONDict", "closed_envelope"]
+__all__ = ["Client", "RetryingClient", "PowerTalk", "SendTalk", "OneTalk", "Chatbot",
+           "Contact", "Envelope", "JSONDict", "closed_envelope"]
 
 #: ``progress(done, total)`` of a batch.
 Progress = Callable[[int, int], None]
@@ -25,8 +26,9 @@ Progress = Callable[[int, int], None]
 class Client(NativeClient, RawRequests):
     """A TapTalk client over the native library: thread-safe, one keep-alive pool inside.
 
-    Operations are methods of three namespaces, one per product: :attr:`powertalk`,
-    :attr:`sendtalk` and :attr:`onetalk` (``client.sendtalk.send_whatsapp(...)``); any
+    Operations are methods of four namespaces, one per product: :attr:`powertalk`,
+    :attr:`sendtalk`, :attr:`onetalk` and :attr:`chatbot` (a custom chatbot's answers)
+    (``client.sendtalk.send_whatsapp(...)``); any
     operation also runs by name through :meth:`call`, and :meth:`request` reaches endpoints
     without a method. Only configured products can be called; calling another raises
     :class:`AuthError` (code 40001) without sending anything. Raises :class:`ConfigError`
@@ -60,10 +62,16 @@ class Client(NativeClient, RawRequests):
     def onetalk(self) -> OneTalk:
         return self._onetalk
 
+    @property
+    @lists(Chatbot)
+    def chatbot(self) -> Chatbot:
+        return self._chatbot
+
     def _made(self) -> None:
         self._powertalk = PowerTalk(self)
         self._sendtalk = SendTalk(self)
         self._onetalk = OneTalk(self)
+        self._chatbot = Chatbot(self)
 
     def __enter__(self) -> "Client":
         return self
@@ -172,6 +180,7 @@ class RetryingClient:
     powertalk = Client.powertalk
     sendtalk = Client.sendtalk
     onetalk = Client.onetalk
+    chatbot = Client.chatbot
 
     def __init__(self, client: Client, retry: Mapping[str, int]) -> None:
         self._client = client
@@ -179,6 +188,7 @@ class RetryingClient:
         self._powertalk = PowerTalk(self)
         self._sendtalk = SendTalk(self)
         self._onetalk = OneTalk(self)
+        self._chatbot = Chatbot(self)
 
     def call(self, operation: str, request: Mapping[str, Any], *,
              raw: bool = False) -> JSONDict:

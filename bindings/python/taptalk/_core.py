@@ -19,7 +19,7 @@ import json
 import threading
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence, TypeVar
 
-from . import _native, _waiting
+from . import _fork, _native, _waiting
 from ._base import Envelope, JSONDict, NativeCall
 from ._waiting import Report, Run
 from .errors import ConfigError, TapTalkError, error_from_envelope
@@ -37,6 +37,9 @@ CONFIG_DOC = """
             https://sendtalk-api.taptalk.io).
         onetalk: ``{"api_key": "...", "base_url": "..."}`` (base_url defaults to
             https://onetalk-api.taptalk.io).
+        chatbot: a OneTalk custom chatbot's actions (:attr:`chatbot`):
+            ``{"organization_id": ..., "chatbot_id": "...", "secret_key": "..."}``, the parts
+            of the chatbot's OneTalk URL and its secret (base_url defaults to OneTalk's).
         timeout: whole-call limit in seconds (connect, send, wait, read); default 30.
         connect_timeout: connect limit in seconds (TCP and TLS); default 10.
         user_agent: added after ``taptalk/VERSION`` in the User-Agent header.
@@ -107,6 +110,7 @@ class NativeClient:
         powertalk: Optional[Mapping[str, Any]] = None,
         sendtalk: Optional[Mapping[str, Any]] = None,
         onetalk: Optional[Mapping[str, Any]] = None,
+        chatbot: Optional[Mapping[str, Any]] = None,
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         user_agent: Optional[str] = None,
@@ -121,7 +125,7 @@ class NativeClient:
         self._library = _native.library()
         config: JSONDict = {}
         for name, section in (("powertalk", powertalk), ("sendtalk", sendtalk),
-                              ("onetalk", onetalk)):
+                              ("onetalk", onetalk), ("chatbot", chatbot)):
             if section is not None:
                 config[name] = dict(section)
         if timeout is not None:
@@ -142,7 +146,7 @@ class NativeClient:
             config["no_proxy"] = [no_proxy] if isinstance(no_proxy, str) else list(no_proxy)
         if proxy_from_env:
             config["proxy_from_env"] = True
-        self._configured = frozenset(k for k in ("powertalk", "sendtalk", "onetalk")
+        self._configured = frozenset(k for k in ("powertalk", "sendtalk", "onetalk", "chatbot")
                                      if k in config)
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
@@ -153,6 +157,7 @@ class NativeClient:
         self._closing = False
         # Set by a close() from inside a call: the last call to return frees the handle.
         self._free_when_idle = False
+        _fork.track(self)
         self._handle = self._create(json.dumps(config).encode("utf-8"))
         self._made()
 
@@ -198,6 +203,18 @@ class NativeClient:
             handle, self._handle = self._handle, None
         if handle is not None:
             self._library.client_free(handle)
+
+    def _after_fork_in_child(self) -> None:
+        """In a forked child: only the forking thread exists there, so the lock (which
+        another thread may have held at the fork) is made anew, and only that thread's own
+        calls still count as running (close() would wait for the others for ever). The
+        native client needs nothing: in a child it makes its own connections."""
+        me = threading.get_ident()
+        mine = self._calling.get(me, 0)
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._calling = {me: mine} if mine else {}
+        self._in_flight = mine
 
     @property
     def closed(self) -> bool:

@@ -11,7 +11,7 @@ import logging
 import threading
 from typing import Optional
 
-from . import _native
+from . import _fork, _native
 
 #: The logger that receives the library's lines.
 logger = logging.getLogger("taptalk")
@@ -22,6 +22,15 @@ _TO_PYTHON = {1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO, 4: logging.
 _lock = threading.Lock()
 # The ctypes callback must outlive its registration, or the library would call freed memory.
 _installed: Optional[object] = None
+
+
+def _new_lock_in_child() -> None:
+    # A thread of the parent may have held it at the fork; that thread is gone in the child.
+    global _lock
+    _lock = threading.Lock()
+
+
+_fork.after_fork_in_child(_new_lock_in_child)
 
 
 def _native_level(python_level: int) -> int:

@@ -21,7 +21,7 @@ import ctypes
 import threading
 from typing import Callable, List, Optional
 
-from . import _native
+from . import _fork, _native
 
 #: ``verifier(chain, host)``: returns to trust, raises to reject.
 Verifier = Callable[[List[bytes], str], None]
@@ -29,6 +29,15 @@ Verifier = Callable[[List[bytes], str], None]
 _lock = threading.Lock()
 # The ctypes callback must outlive its registration, or the library would call freed memory.
 _installed: Optional[object] = None
+
+
+def _new_lock_in_child() -> None:
+    # A thread of the parent may have held it at the fork; that thread is gone in the child.
+    global _lock
+    _lock = threading.Lock()
+
+
+_fork.after_fork_in_child(_new_lock_in_child)
 
 
 def _trampoline(verifier: Verifier) -> object:

@@ -32,6 +32,12 @@ The hierarchy::
                                was written; it MAY have been delivered and was not retried
         +-- ProxyError         91011: the HTTP proxy could not be reached or refused; nothing was sent
         +-- CancelledError     91012: the call was cancelled; maybe_delivered is data.maybe_sent
+    +-- WebhookError           930xx: taptalk.webhooks.parse refused a webhook; ``status`` is the
+        |                      HTTP status to answer the sender with
+        +-- WebhookSecretError 93001, 93002: X-Secret-Key missing or wrong; 93003: no secret given
+
+A custom chatbot's action refused by OneTalk in plain text (93010) raises by its HTTP status:
+401 AuthError, 400 ValidationError, 404 NotFoundError, 5xx ServerError.
 
 A call interrupted on the Python side (Ctrl-C during a blocking call, a cancelled asyncio task)
 re-raises what interrupted it (``KeyboardInterrupt``, ``asyncio.CancelledError``) with two
@@ -68,6 +74,8 @@ __all__ = [
     "OutcomeUnknownError",
     "ProxyError",
     "CancelledError",
+    "WebhookError",
+    "WebhookSecretError",
     "error_from_envelope",
     "maybe_delivered",
 ]
@@ -285,6 +293,17 @@ class CancelledError(TransportError):
         return bool(isinstance(data, Mapping) and data.get("maybe_sent"))
 
 
+class WebhookError(TapTalkError):
+    """930xx: :func:`taptalk.webhooks.parse` refused a webhook: not one JSON object (93004),
+    larger than the limit (93005), in no TapTalk callback shape (93006), a known field of the
+    wrong type (93007; ``field`` names it). ``status`` is the HTTP status to answer with."""
+
+
+class WebhookSecretError(WebhookError):
+    """93001/93002: the webhook's ``X-Secret-Key`` is missing or wrong (answer 401); 93003:
+    the callback carries one but no ``secret`` was given to check it."""
+
+
 _BY_CODE: Dict[str, Type[TapTalkError]] = {
     "40001": AuthError,
     "40002": ValidationError,
@@ -307,13 +326,22 @@ _BY_CODE: Dict[str, Type[TapTalkError]] = {
     "91011": ProxyError,
     "91012": CancelledError,
     "92001": PaginationError,
+    "93001": WebhookSecretError,
+    "93002": WebhookSecretError,
+    "93003": WebhookSecretError,
+    "93004": WebhookError,
+    "93005": WebhookError,
+    "93006": WebhookError,
+    "93007": WebhookError,
+    # OneTalk's plain-text refusal of a chatbot action: judged by its HTTP status below.
+    "93010": TapTalkError,
 }
 
 
 def error_class(status: int, code: str) -> Type[TapTalkError]:
     """The exception class for an envelope's ``status`` and ``error.code``."""
     cls = _BY_CODE.get(code)
-    if cls is not None:
+    if cls is not None and code != "93010":
         return cls
     if code.startswith("91"):
         return TransportError
@@ -325,8 +353,10 @@ def error_class(status: int, code: str) -> Type[TapTalkError]:
         return NotFoundError
     if code.startswith("499") or status == 499:
         return TierError
-    if code.startswith("400"):
+    if code.startswith("400") or (code == "93010" and status == 400):
         return ValidationError
+    if code == "93010" and status in (401, 403):
+        return AuthError
     if code.startswith("5") or code == "99999" or status >= 500:
         return ServerError
     return TapTalkError

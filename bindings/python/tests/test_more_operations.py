@@ -25,14 +25,14 @@ def last_body(sandbox, path):
 
 
 # Public methods of a namespace that are not operations of the table: helpers over one.
-HELPERS = {"onetalk": {"iter_updated_cases"}}
+HELPERS = {"onetalk": {"iter_updated_cases"}, "chatbot": {"send_text"}}
 
 
 def test_the_namespaces_hold_exactly_the_operations_of_the_library(client):
     # The library's own table (tt_operations()), not a count written here.
     table = taptalk._native.library().operation_table
     products = {row["product"] for row in table}
-    assert products == {"powertalk", "sendtalk", "onetalk"}
+    assert products == {"powertalk", "sendtalk", "onetalk", "chatbot"}
     for product in products:
         namespace = getattr(client, product)
         methods = {name for name in dir(namespace) if not name.startswith("_")

@@ -28,7 +28,11 @@ def test_quickstart_walks_the_day_against_the_sandbox():
                  "Synced contacts: 2 added, 1 removed", "Sent a text message to bob",
                  "Sent an image message to bob", "Queued a WhatsApp OTP to 6281*******78",
                  "Delivered after", "opened case", "1 case(s) updated", "as junk",
-                 "ValidationError: status 400, code 40002, field 'phone'", "Done."):
+                 "ValidationError: status 400, code 40002, field 'phone'", "Done.",
+                 "Receiving webhooks at http://127.0.0.1:"):
+        assert line in out, (line, out)
+    for status in ("acknowledge", "delivered", "read"):
+        line = f" is {status} (event key onetalk:integration_message_status:"
         assert line in out, (line, out)
     assert "failed" not in out
 

@@ -32,6 +32,7 @@ pub const CONFIG: &str = r#"{
   "powertalk": {"base_url": "http://127.0.0.1:9", "server_key_id": "fuzz-id", "server_key_secret": "fuzz-secret"},
   "sendtalk": {"base_url": "http://127.0.0.1:9", "api_key": "fuzz-key"},
   "onetalk": {"base_url": "http://127.0.0.1:9", "api_key": "fuzz-key"},
+  "chatbot": {"base_url": "http://127.0.0.1:9", "organization_id": 1, "chatbot_id": "fuzz", "secret_key": "fuzz-secret"},
   "timeout_ms": 500,
   "connect_timeout_ms": 200,
   "retry": {"max_attempts": 1}
@@ -265,5 +266,18 @@ impl<'de> Visitor<'de> for Reference {
             members.insert(key, value);
         }
         Ok(Value::Object(members))
+    }
+}
+
+/// How the library's messages quote a refused value (its rule, written again here to check
+/// it): at most 40 characters, escaped as Rust's `escape_debug` does, in single quotes, then
+/// the full length in characters when it was cut.
+pub fn quoted(text: &str) -> String {
+    let head: String = text.chars().take(40).flat_map(char::escape_debug).collect();
+    let length = text.chars().count();
+    if length > 40 {
+        format!("'{head}'... ({length} characters)")
+    } else {
+        format!("'{head}'")
     }
 }

@@ -65,7 +65,8 @@ int main() {
     std::optional<taptalk::Client> client = taptalk::Client::create(
         R"({"powertalk": {"base_url": "http://127.0.0.1:9", "server_key_id": "i", "server_key_secret": "s"},)"
         R"( "sendtalk": {"base_url": "http://127.0.0.1:9", "api_key": "k"},)"
-        R"( "onetalk": {"base_url": "http://127.0.0.1:9", "api_key": "k"}})",
+        R"( "onetalk": {"base_url": "http://127.0.0.1:9", "api_key": "k"},)"
+        R"( "chatbot": {"base_url": "http://127.0.0.1:9", "organization_id": 1, "chatbot_id": "b", "secret_key": "s"}})",
         &refusal);
     check(client.has_value(), "the client is created");
     if (client) {

@@ -78,6 +78,13 @@ public final class TapTalkClient: @unchecked Sendable {
     public func onetalkUpdateCase(_ requestJSON: String) throws -> Data { try call("onetalk_update_case", requestJSON) }
     public func onetalkRequestUserAuthTicket(_ requestJSON: String) throws -> Data { try call("onetalk_request_user_auth_ticket", requestJSON) }
     public func onetalkSyncUserContact(_ requestJSON: String) throws -> Data { try call("onetalk_sync_user_contact", requestJSON) }
+    // A OneTalk custom chatbot's actions (config section "chatbot"); OneTalk's plain-text
+    // refusals throw with code 93010 and the HTTP status.
+    public func chatbotSendMessages(_ requestJSON: String) throws -> Data { try call("chatbot_send_messages", requestJSON) }
+    public func chatbotHandoverCase(_ requestJSON: String) throws -> Data { try call("chatbot_handover_case", requestJSON) }
+    public func chatbotCloseCase(_ requestJSON: String) throws -> Data { try call("chatbot_close_case", requestJSON) }
+    public func chatbotUpdateCase(_ requestJSON: String) throws -> Data { try call("chatbot_update_case", requestJSON) }
+    public func chatbotUpdateContact(_ requestJSON: String) throws -> Data { try call("chatbot_update_contact", requestJSON) }
 
     /// The same operations with an `Encodable` request (e.g. a struct or a dictionary).
     public func call<Request: Encodable>(_ operation: String, _ request: Request) throws -> Data {

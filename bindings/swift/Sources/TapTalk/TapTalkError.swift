@@ -37,6 +37,9 @@ public struct TapTalkError: Error, Sendable, CustomStringConvertible {
         case proxy             // 91011: the proxy failed or refused; nothing was sent
         case cancelled         // 91012: the call was cancelled (a cancelled Task); maybeDelivered is data.maybe_sent
         case pagination        // 92001: the case cursor cannot progress; nothing was skipped
+        case webhookSecret     // 93001-93003: X-Secret-Key missing or wrong, or no secret given
+        case webhook           // 93004-93007: the webhook body was refused
+        case chatbotRefused    // 93010: OneTalk refused a chatbot action in plain text (status says why)
         case other
     }
 
@@ -86,7 +89,10 @@ public struct TapTalkError: Error, Sendable, CustomStringConvertible {
             "91001": .timeout, "91002": .connect, "91003": .connectionLost, "91004": .tls,
             "91005": .redirect, "91006": .invalidReply, "91007": .truncatedReply,
             "91008": .httpStatus, "91009": .replyTooLarge, "91010": .outcomeUnknown,
-            "91011": .proxy, "91012": .cancelled, "92001": .pagination,
+            "91011": .proxy, "92001": .pagination,
+            "93001": .webhookSecret, "93002": .webhookSecret, "93003": .webhookSecret,
+            "93004": .webhook, "93005": .webhook, "93006": .webhook, "93007": .webhook,
+            "93010": .chatbotRefused, "91012": .cancelled,
         ]
         if let kind = exact[code] { return kind }
         if code.hasPrefix("91") { return .transport }

@@ -11,6 +11,9 @@ import java.io.File;
  * <ol>
  *   <li>the system property {@code taptalk.library.path}: the library file's full path;</li>
  *   <li>the environment variable {@code TAPTALK_LIBRARY}: the same (as for the Python package);</li>
+ *   <li>the library inside the jar, {@code io/taptalk/sdk/native/linux-<arch>/libtaptalk.so}
+ *       ({@link BundledLibrary}: the release jar carries {@code linux-x86_64} and
+ *       {@code linux-aarch64}), never on Android;</li>
  *   <li>{@code System.loadLibrary("taptalk")}: on Android the app's
  *       {@code jniLibs/<abi>/libtaptalk.so}; on a desktop JVM {@code java.library.path}.</li>
  * </ol>
@@ -20,7 +23,10 @@ final class Native {
     /** The ABI version this binding was written for ({@code TT_ABI_VERSION} in taptalk.h). */
     static final int ABI_VERSION = 1;
 
-    /** Where the library came from: a path, or "taptalk" for System.loadLibrary. */
+    /**
+     * Where the library came from: a path, the jar's copy ("jar:<resource> as <file>"), or
+     * "taptalk" for System.loadLibrary.
+     */
     static final String SOURCE;
 
     static {
@@ -60,6 +66,10 @@ final class Native {
                 throw error;
             }
             return file.getAbsolutePath();
+        }
+        String bundled = BundledLibrary.load();
+        if (bundled != null) {
+            return bundled;
         }
         System.loadLibrary("taptalk");
         return "taptalk";
@@ -120,6 +130,12 @@ final class Native {
             BatchProgress listener, long cancel);
 
     static native void setLogListener(LogListener listener, int maxLevel);
+
+    /** {@code tt_webhook_parse}: the reply's six parts, as {@link #call} answers. */
+    static native String[] webhookParse(String headersJson, byte[] body, String secret, String optionsJson);
+
+    /** {@code tt_reply_get}: the value at a JSON Pointer of an envelope, or null. */
+    static native String replyGet(String json, String pointer);
 
     /** tt_set_tls_verifier over bridge.check(byte[][], String); null removes it. */
     static native void setTlsVerifier(VerifierBridge bridge);

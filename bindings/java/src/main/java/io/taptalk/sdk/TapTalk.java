@@ -35,7 +35,10 @@ public final class TapTalk {
         return Native.abiVersion();
     }
 
-    /** Where the library was loaded from: its path, or "taptalk" for System.loadLibrary. */
+    /**
+     * Where the library was loaded from: its path, "jar:&lt;resource&gt; as &lt;file&gt;" for the
+     * jar's own copy, or "taptalk" for System.loadLibrary.
+     */
     public static String librarySource() {
         return Native.SOURCE;
     }

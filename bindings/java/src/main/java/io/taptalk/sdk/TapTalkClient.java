@@ -288,6 +288,18 @@ public final class TapTalkClient implements AutoCloseable {
     public String onetalkRequestUserAuthTicket(Map<String, ?> request) { return call("onetalk_request_user_auth_ticket", request); }
     public String onetalkSyncUserContact(String requestJson) { return call("onetalk_sync_user_contact", requestJson); }
     public String onetalkSyncUserContact(Map<String, ?> request) { return call("onetalk_sync_user_contact", request); }
+    // A OneTalk custom chatbot's actions (config section "chatbot"); OneTalk's plain-text
+    // refusals throw by their HTTP status (code 93010).
+    public String chatbotSendMessages(String requestJson) { return call("chatbot_send_messages", requestJson); }
+    public String chatbotSendMessages(Map<String, ?> request) { return call("chatbot_send_messages", request); }
+    public String chatbotHandoverCase(String requestJson) { return call("chatbot_handover_case", requestJson); }
+    public String chatbotHandoverCase(Map<String, ?> request) { return call("chatbot_handover_case", request); }
+    public String chatbotCloseCase(String requestJson) { return call("chatbot_close_case", requestJson); }
+    public String chatbotCloseCase(Map<String, ?> request) { return call("chatbot_close_case", request); }
+    public String chatbotUpdateCase(String requestJson) { return call("chatbot_update_case", requestJson); }
+    public String chatbotUpdateCase(Map<String, ?> request) { return call("chatbot_update_case", request); }
+    public String chatbotUpdateContact(String requestJson) { return call("chatbot_update_contact", requestJson); }
+    public String chatbotUpdateContact(Map<String, ?> request) { return call("chatbot_update_contact", request); }
 
     // The same operations on the client's executor, each answering a TapTalkFuture.
     public TapTalkFuture<String> powertalkSendCustomMessageAsync(String requestJson) { return callAsync("powertalk_send_custom_message", requestJson); }

@@ -126,7 +126,21 @@ public class TapTalkException extends RuntimeException {
             case "91011": return new ProxyException(envelope);
             case "91012": return new CancelledException(envelope);
             case "92001": return new PaginationException(envelope);
+            case "93001":
+            case "93002":
+            case "93003": return new WebhookSecretException(envelope);
+            case "93004":
+            case "93005":
+            case "93006":
+            case "93007": return new WebhookException(envelope);
             default: break;
+        }
+        // A chatbot action OneTalk refused in plain text: judged by its HTTP status.
+        if (code.equals("93010") && (status == 401 || status == 403)) {
+            return new AuthException(envelope);
+        }
+        if (code.equals("93010") && status == 400) {
+            return new ValidationException(envelope);
         }
         if (code.startsWith("91")) {
             return new TransportException(envelope);
