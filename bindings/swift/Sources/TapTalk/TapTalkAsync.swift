@@ -53,6 +53,11 @@ extension TapTalkClient {
     public func onetalkUpdateCaseAsync(_ requestJSON: String) async throws -> Data { try await callAsync("onetalk_update_case", requestJSON) }
     public func onetalkRequestUserAuthTicketAsync(_ requestJSON: String) async throws -> Data { try await callAsync("onetalk_request_user_auth_ticket", requestJSON) }
     public func onetalkSyncUserContactAsync(_ requestJSON: String) async throws -> Data { try await callAsync("onetalk_sync_user_contact", requestJSON) }
+    public func chatbotSendMessagesAsync(_ requestJSON: String) async throws -> Data { try await callAsync("chatbot_send_messages", requestJSON) }
+    public func chatbotHandoverCaseAsync(_ requestJSON: String) async throws -> Data { try await callAsync("chatbot_handover_case", requestJSON) }
+    public func chatbotCloseCaseAsync(_ requestJSON: String) async throws -> Data { try await callAsync("chatbot_close_case", requestJSON) }
+    public func chatbotUpdateCaseAsync(_ requestJSON: String) async throws -> Data { try await callAsync("chatbot_update_case", requestJSON) }
+    public func chatbotUpdateContactAsync(_ requestJSON: String) async throws -> Data { try await callAsync("chatbot_update_contact", requestJSON) }
 
     /// Runs `operation` for every request of `requestsJSON` (a JSON array of request objects),
     /// at most `concurrency` at a time (`options`: `{"concurrency": 16, "rate_per_second": ...,

@@ -332,6 +332,16 @@ public final class TapTalkClient implements AutoCloseable {
     public TapTalkFuture<String> onetalkRequestUserAuthTicketAsync(Map<String, ?> request) { return callAsync("onetalk_request_user_auth_ticket", request); }
     public TapTalkFuture<String> onetalkSyncUserContactAsync(String requestJson) { return callAsync("onetalk_sync_user_contact", requestJson); }
     public TapTalkFuture<String> onetalkSyncUserContactAsync(Map<String, ?> request) { return callAsync("onetalk_sync_user_contact", request); }
+    public TapTalkFuture<String> chatbotSendMessagesAsync(String requestJson) { return callAsync("chatbot_send_messages", requestJson); }
+    public TapTalkFuture<String> chatbotSendMessagesAsync(Map<String, ?> request) { return callAsync("chatbot_send_messages", request); }
+    public TapTalkFuture<String> chatbotHandoverCaseAsync(String requestJson) { return callAsync("chatbot_handover_case", requestJson); }
+    public TapTalkFuture<String> chatbotHandoverCaseAsync(Map<String, ?> request) { return callAsync("chatbot_handover_case", request); }
+    public TapTalkFuture<String> chatbotCloseCaseAsync(String requestJson) { return callAsync("chatbot_close_case", requestJson); }
+    public TapTalkFuture<String> chatbotCloseCaseAsync(Map<String, ?> request) { return callAsync("chatbot_close_case", request); }
+    public TapTalkFuture<String> chatbotUpdateCaseAsync(String requestJson) { return callAsync("chatbot_update_case", requestJson); }
+    public TapTalkFuture<String> chatbotUpdateCaseAsync(Map<String, ?> request) { return callAsync("chatbot_update_case", request); }
+    public TapTalkFuture<String> chatbotUpdateContactAsync(String requestJson) { return callAsync("chatbot_update_contact", requestJson); }
+    public TapTalkFuture<String> chatbotUpdateContactAsync(Map<String, ?> request) { return callAsync("chatbot_update_contact", request); }
 
     /**
      * Closes the client: later calls fail with {@link ClientClosedException} (90005); calls
