@@ -96,9 +96,11 @@ def test_the_clients_are_the_top_and_the_base_is_below_the_namespaces() -> None:
     for namespace in ("_powertalk", "_sendtalk", "_onetalk", "_raw", "_pagination"):
         assert "_base" in graph[namespace], namespace
         assert not graph[namespace] & {"_client", "_aio", "_core", "_waiting"}, namespace
-    # The lifetime and the waiting sit below both clients and above nothing of theirs.
-    assert graph["_core"] <= {"_native", "_base", "_waiting", "errors"}
+    # The lifetime, the waiting and the fork tracking sit below both clients and above
+    # nothing of theirs; the fork tracking is a leaf (the standard library only).
+    assert graph["_core"] <= {"_native", "_base", "_waiting", "_fork", "errors"}
     assert graph["_waiting"] <= {"_native", "errors"}
+    assert graph["_fork"] == set()
     assert graph["_base"] <= {"errors"}
     assert graph["errors"] == set()
     # No module below the top goes through the package itself (it would import everything).
