@@ -29,7 +29,13 @@ SEND_PATH = "/api/v1/message/send_whatsapp"
 CHECK_PATH = "/api/v1/message/check_whatsapp_phone"
 
 # The child: one blocking call on its main thread, then what interrupted it, as JSON.
-CHILD = r'''
+# Each child first makes Ctrl-C raise KeyboardInterrupt, as in a program started from a
+# terminal: a shell without job control starts background commands (`cmd &`, as CI runners
+# and nohup scripts do) with SIGINT ignored, a child inherits that, and Python then leaves it
+# ignored, so the test would wait for a Ctrl-C that can never arrive.
+SIGINT_AS_FROM_A_TERMINAL = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+
+CHILD = SIGINT_AS_FROM_A_TERMINAL + r'''
 import json, sys, urllib.request
 import taptalk
 scenario, url = sys.argv[1], sys.argv[2]
@@ -72,7 +78,7 @@ except KeyboardInterrupt as interrupt:
 # Fifty Ctrl-Cs (the signal sent from a thread of the process itself) while the waiting
 # thread's slices are cut to 1 ms, so that many land where one slice ends and the next
 # begins: every one must cancel the call and carry its answer.
-REPEATED = r'''
+REPEATED = SIGINT_AS_FROM_A_TERMINAL + r'''
 import json, os, signal, sys, threading, time
 import taptalk, taptalk._waiting
 taptalk._waiting.SLICE = 0.001
