@@ -15,6 +15,10 @@ list's pattern and compared, as sets, with what the binding itself has:
 - Swift: ``TapTalkClient``'s product methods and ``TapTalkError.Kind``'s cases, read from the
   sources (no Swift compiler here).
 Every document that should carry a list must carry it: a missing list fails too.
+
+Java and Swift have an ``...Async`` twin of every typed method. Their lists name the typed
+methods once and say so in the list itself (the words "`...Async` twin"); each listed name then
+stands for itself and its twin, and the twins are compared with the binding like the rest.
 """
 
 from __future__ import annotations
@@ -97,7 +101,10 @@ def swift_actual() -> Tuple[Set[str], Set[str]]:
     return ops, kinds
 
 
-def listed(path: str, name: str, pattern: str) -> Set[str]:
+TWIN_SENTENCE = "`...Async` twin"
+
+
+def listed(path: str, name: str, pattern: str, twins: bool = False) -> Set[str]:
     with open(os.path.join(REPO, path), encoding="utf-8") as f:
         text = expand_includes(path, f.read())
     regions = re.findall(rf"<!-- binding-list: {re.escape(name)} -->(.*?)<!-- /binding-list -->",
@@ -106,8 +113,13 @@ def listed(path: str, name: str, pattern: str) -> Set[str]:
         raise SystemExit(f"docs bindings: {path} has no <!-- binding-list: {name} --> list")
     found: Set[str] = set()
     for region in regions:
-        for m in re.finditer(pattern, region):
-            found.add(".".join(g for g in m.groups() if g))
+        names = {".".join(g for g in m.groups() if g) for m in re.finditer(pattern, region)}
+        if twins and names:
+            if TWIN_SENTENCE not in region:
+                raise SystemExit(f"docs bindings: {path}'s {name} list names no async twins: "
+                                 f"it must say that every method has an {TWIN_SENTENCE}")
+            names |= {n + "Async" for n in names}
+        found |= names
     return found
 
 
@@ -117,6 +129,7 @@ def main() -> int:
     java_ops, java_errors = java_actual(classes)
     swift_ops, swift_kinds = swift_actual()
     cpp_ops = cpp_actual()
+    twins = {"java-operations", "swift-operations"}
     checks: List[Tuple[str, List[str], str, Set[str]]] = [
         ("python-operations", ["bindings/python/README.md", "docs/src/python.md"],
          rf"client\.({PRODUCTS})\.(\w+)\(", py_ops),
@@ -138,7 +151,7 @@ def main() -> int:
             failures.append(f"{name}: found nothing in the binding itself")
         for doc in docs:
             lists += 1
-            found = listed(doc, name, pattern)
+            found = listed(doc, name, pattern, name in twins)
             if found != actual:
                 failures.append(f"{doc} ({name}): missing {sorted(actual - found)}, "
                                 f"not in the binding {sorted(found - actual)}")
