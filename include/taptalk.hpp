@@ -24,11 +24,20 @@
 //   Client::create() is the non-throwing form. Builds with -fno-exceptions keep everything
 //   except the throwing members.
 // - No JSON library: values are read with tt_reply_get (RFC 6901 JSON Pointer).
+// - Cancellation (issue 19): taptalk::Cancel owns a TtCancel (move-only); the calls that can
+//   wait on the network take one (call, request, call_many, the cursor's next_page/next_case),
+//   and cancel() from any thread makes them return within about 50 ms: 91012 with
+//   data.maybe_sent, or 91010 for a send already written (never repeated). call_async and
+//   call_many_async run on a thread of their own and answer a std::future<Reply>.
 #ifndef TAPTALK_HPP
 #define TAPTALK_HPP
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <future>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -197,6 +206,49 @@ inline Reply Reply::value() && {
 inline constexpr std::string_view operation_names[] = {TAPTALK_HPP_OPERATIONS(TAPTALK_HPP_NAME)};
 #undef TAPTALK_HPP_NAME
 
+/// A cancellation handle (tt_cancel_new), move-only. Give it to one call or several; cancel()
+/// from any thread makes each of them return within about 50 ms with code 91012
+/// (data.maybe_sent: whether its request may have reached the server), or 91010 for a send
+/// already written, which is never repeated. Calls started with it after cancel() answer
+/// "not sent" at once. Cancelling twice, or after the calls finished, does nothing more.
+///
+///   taptalk::Cancel cancel;
+///   std::thread ui([&] { wait_for_close_button(); cancel.cancel(); });
+///   taptalk::Reply reply = client.call("sendtalk_send_whatsapp", request, nullptr, cancel);
+///
+/// A Cancel must outlive the blocking calls given it; the std::future calls (call_async,
+/// call_many_async) share the handle, so it lives until they finish whatever happens to the
+/// Cancel object itself.
+class Cancel {
+public:
+    /// A handle not cancelled yet. Throws std::bad_alloc if the library cannot make one
+    /// (with -fno-exceptions: valid() is false instead, and calls given it are not cancellable).
+    Cancel() : handle_(tt_cancel_new(), tt_cancel_free) {
+#if TAPTALK_HPP_EXCEPTIONS
+        if (!handle_) throw std::bad_alloc();
+#endif
+    }
+    Cancel(Cancel&&) noexcept = default;
+    Cancel& operator=(Cancel&&) noexcept = default;
+    Cancel(const Cancel&) = delete;
+    Cancel& operator=(const Cancel&) = delete;
+
+    /// Cancels every call running with this handle, and any started with it later.
+    void cancel() const noexcept { tt_cancel(handle_.get()); }
+    /// Whether it holds a handle (false only after a failed allocation or a move).
+    bool valid() const noexcept { return handle_ != nullptr; }
+    /// The C handle, for the C functions this header does not wrap. Still owned here.
+    const TtCancel* handle() const noexcept { return handle_.get(); }
+
+private:
+    friend class Client;
+    // Shared, so that a call running on another thread (call_async) keeps the handle alive.
+    std::shared_ptr<TtCancel> handle_;
+};
+
+/// A batch's progress: (done, total), on the thread that runs the batch, after each result.
+using Progress = std::function<void(std::size_t done, std::size_t total)>;
+
 /// A TapTalk client: one connection pool, safe to use from many threads at once.
 class Client {
 public:
@@ -248,6 +300,60 @@ public:
     TAPTALK_HPP_OPERATIONS(TAPTALK_HPP_OPERATION)
 #undef TAPTALK_HPP_OPERATION
 
+    /// call() that cancel.cancel() can cancel (tt_call_cancellable); options_json may be nullptr.
+    Reply call(const char* operation, const char* request_json, const char* options_json,
+               const Cancel& cancel) const {
+        return Reply(tt_call_cancellable(handle_.get(), operation, request_json, options_json,
+                                         cancel.handle()));
+    }
+
+    /// Runs `operation` for every request of `requests_json` (a JSON array of request objects),
+    /// at most `concurrency` at a time (options_json: {"concurrency": 16, "rate_per_second":
+    /// ..., "retry": {...}}, or nullptr), and answers one envelope whose data holds "total",
+    /// "succeeded", "failed" and "results" (each request's envelope, in input order). One failed
+    /// request never stops the others; a send is never repeated once it may have reached the
+    /// server. `progress` (may be empty) hears (done, total) on this thread after each result;
+    /// it must not throw (the batch is C code: an exception cannot pass through it, so one
+    /// thrown by `progress` ends the program). `cancel` (may be nullptr) ends the batch:
+    /// requests not started answer 91012 "not sent", those in flight as a cancelled call.
+    Reply call_many(const char* operation, const char* requests_json,
+                    const char* options_json = nullptr, const Progress& progress = {},
+                    const Cancel* cancel = nullptr) const {
+        return Reply(tt_call_many_cancellable(handle_.get(), operation, requests_json, options_json,
+                                              progress ? &Client::report : nullptr,
+                                              progress ? user_data(progress) : nullptr,
+                                              cancel ? cancel->handle() : nullptr));
+    }
+
+    /// call() on a thread of its own (std::async): the future holds the reply. `cancel`
+    /// cancels it; the strings are copied. The client must outlive the future's call (as for
+    /// every call); the future's destructor waits for the call, as std::async's do.
+    std::future<Reply> call_async(std::string operation, std::string request_json,
+                                  std::optional<std::string> options_json = std::nullopt,
+                                  const Cancel* cancel = nullptr) const {
+        std::shared_ptr<TtCancel> shared = cancel ? cancel->handle_ : nullptr;
+        const TtClient* client = handle_.get();
+        return std::async(std::launch::async, [=] {
+            return Reply(tt_call_cancellable(client, operation.c_str(), request_json.c_str(),
+                                             options_json ? options_json->c_str() : nullptr,
+                                             shared.get()));
+        });
+    }
+
+    /// call_many() on a thread of its own; `progress` runs on that thread.
+    std::future<Reply> call_many_async(std::string operation, std::string requests_json,
+                                       std::optional<std::string> options_json = std::nullopt,
+                                       Progress progress = {}, const Cancel* cancel = nullptr) const {
+        std::shared_ptr<TtCancel> shared = cancel ? cancel->handle_ : nullptr;
+        const TtClient* client = handle_.get();
+        return std::async(std::launch::async, [=, progress = std::move(progress)] {
+            return Reply(tt_call_many_cancellable(
+                client, operation.c_str(), requests_json.c_str(),
+                options_json ? options_json->c_str() : nullptr, progress ? &Client::report : nullptr,
+                progress ? user_data(progress) : nullptr, shared.get()));
+        });
+    }
+
     /// A raw request to an endpoint this library has no operation for (tt_request): product
     /// "powertalk" / "sendtalk" / "onetalk", method "GET" or "POST", a path under the
     /// product's base URL, a JSON body (POST) or flat query object (GET) or nullptr, and
@@ -255,6 +361,12 @@ public:
     Reply request(const char* product, const char* method, const char* path,
                   const char* json = nullptr, const char* options_json = nullptr) const {
         return Reply(tt_request(handle_.get(), product, method, path, json, options_json));
+    }
+    /// request() that cancel.cancel() can cancel (tt_request_cancellable).
+    Reply request(const char* product, const char* method, const char* path, const char* json,
+                  const char* options_json, const Cancel& cancel) const {
+        return Reply(tt_request_cancellable(handle_.get(), product, method, path, json,
+                                            options_json, cancel.handle()));
     }
 
     /// The C handle, for calling C functions this header does not wrap. Still owned here.
@@ -267,6 +379,17 @@ private:
     using Handle = std::unique_ptr<TtClient, ClientDeleter>;
 
     explicit Client(Handle handle) noexcept : handle_(std::move(handle)) {}
+
+    // The batch's C callback: user_data is the Progress of the call_many that runs it.
+    // noexcept: an exception cannot unwind through the library's frames, so one thrown by
+    // the Progress ends the program here (std::terminate) instead of undefined behaviour.
+    static void report(void* user_data, std::size_t done, std::size_t total) noexcept {
+        (*static_cast<const Progress*>(user_data))(done, total);
+    }
+    // The C API's user_data is a void*; the callback only reads through it.
+    static void* user_data(const Progress& progress) noexcept {
+        return const_cast<void*>(static_cast<const void*>(&progress));
+    }
 
     static Handle open(const char* config_json, std::optional<Reply>* error) {
         char* refusal = nullptr;
@@ -321,6 +444,14 @@ public:
     Reply next_page(const Client& client) { return Reply(tt_case_cursor_next_page(handle_.get(), client.handle())); }
     /// The next case not delivered yet: data {"case" (null when caught up), "hasMore", ...}.
     Reply next_case(const Client& client) { return Reply(tt_case_cursor_next_case(handle_.get(), client.handle())); }
+    /// next_page() that cancel.cancel() can cancel; a cancelled page moves the cursor nowhere.
+    Reply next_page(const Client& client, const Cancel& cancel) {
+        return Reply(tt_case_cursor_next_page_cancellable(handle_.get(), client.handle(), cancel.handle()));
+    }
+    /// next_case() that cancel.cancel() can cancel; a cancelled fetch moves the cursor nowhere.
+    Reply next_case(const Client& client, const Cancel& cancel) {
+        return Reply(tt_case_cursor_next_case_cancellable(handle_.get(), client.handle(), cancel.handle()));
+    }
     /// Where the cursor stands: data is the options that resume right after the last case.
     Reply state() const { return Reply(tt_case_cursor_state(handle_.get())); }
 

@@ -6,7 +6,8 @@
 # and C++ under valgrind: no errors, no leaks), and checks the install tree, the SONAME, the
 # export list, the header in every language mode and the ABI baseline. For taptalk.hpp
 # (tests/packaging/cpp/): its operations against tt_operations(), a reply's lifetime under
-# ASan + UBSan, and a snippet that must not compile.
+# ASan + UBSan, cancellation (taptalk::Cancel, the std::future calls) plain and under ASan +
+# UBSan, and a snippet that must not compile.
 #
 #   bash scripts/test-c-packaging.sh        # ends with "c-packaging: N passed, M failed"
 #
@@ -199,6 +200,18 @@ step "C++: reply_lifetime.cpp (a reference bound to throw_if_error() on a tempor
 step "C++: reply_lifetime runs clean under ASan + UBSan against the sandbox" \
   eval "ASAN_OPTIONS=detect_stack_use_after_return=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         use_valgrind=0 run_program ./reply_lifetime"
+# Issue 19: taptalk::Cancel, the calls that take it and the std::future calls, against a
+# fresh sandbox, plain (under valgrind when present) and with ASan + UBSan.
+step "C++: cancel.cpp (taptalk::Cancel, call_async, call_many) builds" bash -c "
+  ${cxx[*]} cancel.cpp -o cancel -pthread $(pc "$prefix" --cflags --libs taptalk) -Wl,-rpath,$(pc "$prefix" --variable=libdir taptalk)"
+step "C++: cancelled calls answer 91012 / 91010, nothing sent twice$([ $use_valgrind = 1 ] && echo ' (valgrind)')" \
+  eval "run_program ./cancel"
+step "C++: cancel.cpp builds with ASan + UBSan" bash -c "
+  ${cxx[*]} -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all cancel.cpp -o cancel-asan -pthread \
+    $(pc "$prefix" --cflags --libs taptalk) -Wl,-rpath,$(pc "$prefix" --variable=libdir taptalk)"
+step "C++: cancel runs clean under ASan + UBSan against the sandbox" \
+  eval "ASAN_OPTIONS=detect_stack_use_after_return=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        use_valgrind=0 run_program ./cancel-asan"
 # A snippet that must NOT compile: value() on a named reply, stopped with a message that says
 # what to write; the control (the same code written that way) compiles.
 step "C++: value() on a named reply does not compile, and says why" bash -c "

@@ -3,9 +3,9 @@
 # (bindings/swift/Sources/CTapTalk/module.modulemap), loaded by Debian's clang with -fmodules,
 # from a C file that imports the CTapTalk module and calls tt_version() and tt_call() through
 # it, linked to the built library and run; and its sources, read by check/operations.py
-# against the operation table that program prints through the module (one typed method per
-# operation of tt_operations(), and no other) and the header's error codes (each with its
-# kind). Prints "swift-modulemap: N passed, M failed".
+# against the operation table that program prints through the module (one typed method and
+# one async twin per operation of tt_operations(), and no other) and the header's error codes
+# (each with its kind). Prints "swift-modulemap: N passed, M failed".
 # The Swift sources themselves are NOT compiled here (no Swift compiler on these machines).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,6 +64,16 @@ cp bindings/swift/Sources/TapTalk/*.swift "$out/sources/"
 sed -i '/func sendtalkGetStatus(/d' "$out/sources/TapTalkClient.swift"
 if python3 bindings/swift/check/operations.py "$out/operations.json" "$out/sources" include/taptalk.h >/dev/null; then
   echo "swift-modulemap: a Swift client without sendtalkGetStatus passed the check; it proves nothing"
+  failed=$((failed + 1))
+else
+  passed=$((passed + 1))
+fi
+# The same for the async twins: a copy missing one must fail too.
+rm -rf "$out/sources" && mkdir -p "$out/sources"
+cp bindings/swift/Sources/TapTalk/*.swift "$out/sources/"
+sed -i '/func sendtalkGetStatusAsync(/d' "$out/sources/TapTalkAsync.swift"
+if python3 bindings/swift/check/operations.py "$out/operations.json" "$out/sources" include/taptalk.h >/dev/null; then
+  echo "swift-modulemap: a Swift client without sendtalkGetStatusAsync passed the check; it proves nothing"
   failed=$((failed + 1))
 else
   passed=$((passed + 1))

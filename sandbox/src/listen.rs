@@ -125,9 +125,14 @@ async fn drive<S>(
         service_fn(move |request| crate::http::serve(shared.clone(), conn.clone(), request))
     };
     // No header-read timer: an idle kept-alive connection is the watchdog's to close,
-    // after the idle timeout the settings say.
+    // after the idle timeout the settings say. Half-close: without it hyper ends the
+    // connection as soon as it reads the client's EOF while a request is in flight, and
+    // may abort that request's body before its task has read it, so a request whose
+    // client sent it whole and then gave up would sometimes go unhandled. A real server
+    // handles it; the answer then fails to write and the connection ends.
     let http = http1::Builder::new()
         .keep_alive(true)
+        .half_close(true)
         .serve_connection(TokioIo::new(io), service);
     let mut http = std::pin::pin!(http);
     let ending = tokio::select! {

@@ -33,6 +33,8 @@ pub use operations::{export, Export};
 pub use webhook::tt_webhook_parse;
 // The JNI layer (src/jni/) wraps these exports exactly as C callers see them.
 #[cfg(feature = "jni")]
+pub(crate) use cancel::tt_request_cancellable;
+#[cfg(feature = "jni")]
 pub(crate) use cursor::{
     tt_case_cursor_free, tt_case_cursor_new, tt_case_cursor_next_case, tt_case_cursor_next_page,
     tt_case_cursor_state, TtCaseCursor,

@@ -4,7 +4,8 @@
 //!
 //! Every function is a thin shim over the C ABI (`tt_client_new`, `tt_call`, `tt_request`,
 //! `tt_client_free`; the case cursor's in `jni/cursor.rs`, webhooks' and `tt_reply_get` in
-//! `jni/webhook.rs`): the Java side gets exactly what C callers get. Rules held here:
+//! `jni/webhook.rs`, cancellation and batches in `jni/cancel.rs`): the Java side gets exactly
+//! what C callers get. Rules held here:
 //! - no Rust panic unwinds into the JVM (`catch_unwind` around every body; a panic becomes
 //!   the 90004 envelope, like at the C boundary);
 //! - no Java exception is left pending by our own doing, and one thrown by a log listener is
@@ -28,6 +29,7 @@ use crate::envelope::{Envelope, LocalCode};
 use crate::ffi::{tt_call, tt_client_free, tt_client_new, tt_request, tt_string_free, TtClient};
 use crate::panic::panic_envelope;
 
+mod cancel;
 mod cursor;
 mod verifier;
 mod webhook;

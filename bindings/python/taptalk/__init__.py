@@ -11,16 +11,21 @@ A thin ctypes layer over the native ``libtaptalk`` (the Rust core, through its C
 
 Methods return the reply's ``data`` as a dict and raise a :class:`TapTalkError` subclass on
 failure (``raw=True`` returns the whole envelope instead and never raises for a failed call).
+:class:`AsyncClient` is the same for asyncio (``await client.sendtalk.send_whatsapp(...)``);
+``call_many`` sends to many at once. A Ctrl-C during a blocking call, or cancelling a task
+awaiting one, cancels the native call; see the README for what that means for a send.
 """
 
 from . import _native
+from ._aio import AsyncClient, AsyncRetryingClient
 from ._client import (Chatbot, Client, Contact, Envelope, JSONDict, OneTalk, PowerTalk,
                       RetryingClient, SendTalk)
 from ._logging import disable_logging, enable_logging
-from ._pagination import UpdatedCases
+from ._pagination import AsyncUpdatedCases, UpdatedCases
 from ._trust import set_tls_verifier
 from .errors import (
     AuthError,
+    CancelledError,
     ClientClosedError,
     ConfigError,
     ConnectError,
@@ -32,7 +37,6 @@ from .errors import (
     OutcomeUnknownError,
     PaginationError,
     ProxyError,
-    CancelledError,
     RedirectError,
     ReplyTooLargeError,
     ServerError,
@@ -44,6 +48,8 @@ from .errors import (
     TruncatedReplyError,
     UsageError,
     ValidationError,
+    error_from_envelope,
+    maybe_delivered,
     WebhookError,
     WebhookSecretError,
 )
@@ -63,6 +69,12 @@ library_version: str = _library.version
 
 __all__ = [
     "ABI_VERSION",
+    "AsyncClient",
+    "AsyncRetryingClient",
+    "AsyncUpdatedCases",
+    "CancelledError",
+    "error_from_envelope",
+    "maybe_delivered",
     "RetryingClient",
     "disable_logging",
     "enable_logging",
@@ -85,7 +97,6 @@ __all__ = [
     "OutcomeUnknownError",
     "PaginationError",
     "ProxyError",
-    "CancelledError",
     "PowerTalk",
     "RedirectError",
     "ReplyTooLargeError",

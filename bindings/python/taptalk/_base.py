@@ -9,7 +9,7 @@ whatever satisfies :class:`Caller`, which the client and its retrying views do.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterable, Mapping, Protocol, Tuple
+from typing import Any, Awaitable, Callable, Dict, Iterable, Mapping, Optional, Protocol, Tuple
 
 from .errors import error_from_envelope
 
@@ -19,8 +19,9 @@ JSONDict = Dict[str, Any]
 #: A whole reply: ``{"status": int, "error": {"code", "message", "field"}, "data": {...}}``.
 Envelope = Dict[str, Any]
 
-#: A native call answering an envelope's bytes, given the live client handle.
-NativeCall = Callable[[int], bytes]
+#: A native call answering an envelope's bytes, given the live client handle, a cancellation
+#: handle (None: not cancellable) and where a batch reports its progress (None: nowhere).
+NativeCall = Callable[[int, Optional[int], Optional[Callable[[int, int], None]]], bytes]
 
 
 class Caller(Protocol):
@@ -33,7 +34,21 @@ class Caller(Protocol):
         ...
 
     def _native(self, call: NativeCall) -> Envelope:
-        """Runs a native call with the live client handle (see ``Client._native``)."""
+        """Runs a native call with the live client handle (see ``NativeClient._native``)."""
+        ...
+
+
+class AsyncCaller(Protocol):
+    """What the asynchronous namespaces call through: an :class:`~taptalk.AsyncClient` or
+    one of its retrying views."""
+
+    def call(self, operation: str, request: Mapping[str, Any], *,
+             raw: bool = False) -> Awaitable[JSONDict]:
+        """Runs one operation by name (see :meth:`taptalk.AsyncClient.call`)."""
+        ...
+
+    def _native_async(self, call: NativeCall) -> Awaitable[Envelope]:
+        """Runs a native call on the client's workers (see ``AsyncClient._native_async``)."""
         ...
 
 

@@ -1,90 +1,30 @@
-"""The :class:`Client`: the top of the package's import graph (only ``__init__`` imports it).
+"""The :class:`Client`: the top of the package's blocking side (only ``__init__`` imports it).
 
-It owns the native handle and its lifetime: every native call runs through
-:meth:`Client._native`, which keeps :meth:`Client.close` from freeing the handle under a running
-call, and answers the "client is closed" envelope (90005) once it is closed.
+The native handle and its lifetime are :class:`~taptalk._core.NativeClient`'s; every call
+waits through ``_waiting.blocking``, which lets a Ctrl-C through on the main thread.
 """
 
 from __future__ import annotations
 
-import ctypes
-import json
-import threading
-from typing import Any, Callable, Dict, Mapping, Optional, Sequence, TypeVar
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence
 
-from . import _fork, _native
 from ._base import Envelope, JSONDict, NativeCall, answer
 from ._chatbot import Chatbot
+from ._core import CONFIG_DOC, NativeClient, closed_envelope, lists
 from ._onetalk import OneTalk
 from ._powertalk import Contact, PowerTalk
 from ._raw import RawRequests
 from ._sendtalk import SendTalk
-from .errors import ConfigError, TapTalkError, error_from_envelope
 
 __all__ = ["Client", "RetryingClient", "PowerTalk", "SendTalk", "OneTalk", "Chatbot",
-           "Contact", "Envelope", "JSONDict"]
+           "Contact", "Envelope", "JSONDict", "closed_envelope"]
 
-#: ``error.code`` of a call on a closed client (``TT_ERR_CLIENT_CLOSED``).
-CLIENT_CLOSED = "90005"
-
-
-def closed_envelope() -> Envelope:
-    """The envelope a call on a closed client answers (raised as ClientClosedError)."""
-    return {"status": 400,
-            "error": {"code": CLIENT_CLOSED, "message": "The client is closed", "field": ""},
-            "data": {}}
+#: ``progress(done, total)`` of a batch.
+Progress = Callable[[int, int], None]
 
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _lists(namespace: type) -> Callable[[F], F]:
-    """Documents a namespace property from the namespace class itself (its summary and its
-    methods), so that ``help(taptalk.Client)`` shows what each namespace holds."""
-    methods = [n for n, v in vars(namespace).items() if callable(v) and not n.startswith("_")]
-    summary = (namespace.__doc__ or "").strip().splitlines()[0]
-
-    def document(getter: F) -> F:
-        getter.__doc__ = (f"{summary}\n\n``client.{getter.__name__}.<method>(...)``, one "
-                          "method per operation: " + ", ".join(methods) + ".")
-        return getter
-    return document
-
-
-class Client(RawRequests):
+class Client(NativeClient, RawRequests):
     """A TapTalk client over the native library: thread-safe, one keep-alive pool inside.
-
-    Args:
-        powertalk: the PowerTalk Server API section: ``{"base_url": "https://...",
-            "server_key_id": "...", "server_key_secret": "..."}``. ``base_url`` has no
-            default (it is per customer).
-        sendtalk: ``{"api_key": "...", "base_url": "..."}`` (base_url defaults to
-            https://sendtalk-api.taptalk.io).
-        onetalk: ``{"api_key": "...", "base_url": "..."}`` (base_url defaults to
-            https://onetalk-api.taptalk.io).
-        chatbot: a OneTalk custom chatbot's actions (:attr:`chatbot`):
-            ``{"organization_id": ..., "chatbot_id": "...", "secret_key": "..."}``, the parts
-            of the chatbot's OneTalk URL and its secret (base_url defaults to OneTalk's).
-        timeout: whole-call limit in seconds (connect, send, wait, read); default 30.
-        connect_timeout: connect limit in seconds (TCP and TLS); default 10.
-        user_agent: added after ``taptalk/VERSION`` in the User-Agent header.
-        max_response_bytes: replies larger than this fail with ReplyTooLargeError.
-        retry: the retry policy, ``{"max_attempts", "base_delay_ms", "max_delay_ms",
-            "deadline_ms"}`` (on by default). Reads and ``update_case`` are retried on
-            connection failures, timeouts and HTTP 429/502/503/504; sends only when the
-            request provably never reached the server. ``{"max_attempts": 1}`` turns it off.
-        tls: whom to trust. ``{"ca_file": PATH, "ca_pem": TEXT, "built_in_roots": bool}``:
-            CA certificates added to the built-in roots (or alone with ``built_in_roots``
-            False), e.g. a company's TLS-inspecting proxy CA. Or ``{"verifier":
-            "platform"}``: the function registered with :func:`taptalk.set_tls_verifier`
-            decides chain trust (not combinable with the other three keys); the default
-            is ``"built_in"``.
-        proxy: an HTTP proxy, ``"http://user:password@host:3128"``; a proxy that cannot be
-            reached or refuses raises :class:`ProxyError` (91011).
-        no_proxy: hosts reached directly, not through ``proxy``: names, addresses,
-            ``".corp.example"`` for every host under a domain, ``"*"`` for all.
-        proxy_from_env: True takes the proxy from ``HTTPS_PROXY``/``ALL_PROXY`` and
-            ``NO_PROXY`` (never read otherwise).
 
     Operations are methods of four namespaces, one per product: :attr:`powertalk`,
     :attr:`sendtalk`, :attr:`onetalk` and :attr:`chatbot` (a custom chatbot's answers)
@@ -99,143 +39,39 @@ class Client(RawRequests):
         with taptalk.Client(sendtalk={"api_key": KEY}) as client:
             client.sendtalk.send_whatsapp(phone="6281212345678", message_type="text",
                                           body="Hi")
+
+    Ctrl-C: on the main thread every call waits so that a ``KeyboardInterrupt`` gets
+    through at once. It cancels the native call (within about 100 ms) and is re-raised with
+    ``maybe_delivered`` (whether the request may have reached the server: a send with
+    ``maybe_delivered`` True may have gone out; do not repeat it blindly) and ``envelope``
+    (what the cancelled call answered: 91012, or 91010 for a send already written).
     """
 
     @property
-    @_lists(PowerTalk)
+    @lists(PowerTalk)
     def powertalk(self) -> PowerTalk:
         return self._powertalk
 
     @property
-    @_lists(SendTalk)
+    @lists(SendTalk)
     def sendtalk(self) -> SendTalk:
         return self._sendtalk
 
     @property
-    @_lists(OneTalk)
+    @lists(OneTalk)
     def onetalk(self) -> OneTalk:
         return self._onetalk
 
     @property
-    @_lists(Chatbot)
+    @lists(Chatbot)
     def chatbot(self) -> Chatbot:
         return self._chatbot
 
-    def __init__(
-        self,
-        *,
-        powertalk: Optional[Mapping[str, Any]] = None,
-        sendtalk: Optional[Mapping[str, Any]] = None,
-        onetalk: Optional[Mapping[str, Any]] = None,
-        chatbot: Optional[Mapping[str, Any]] = None,
-        timeout: Optional[float] = None,
-        connect_timeout: Optional[float] = None,
-        user_agent: Optional[str] = None,
-        max_response_bytes: Optional[int] = None,
-        retry: Optional[Mapping[str, Any]] = None,
-        tls: Optional[Mapping[str, Any]] = None,
-        proxy: Optional[str] = None,
-        no_proxy: Optional[Sequence[str]] = None,
-        proxy_from_env: bool = False,
-    ) -> None:
-        self._handle: Optional[int] = None
-        self._library = _native.library()
-        config: JSONDict = {}
-        for name, section in (("powertalk", powertalk), ("sendtalk", sendtalk),
-                              ("onetalk", onetalk), ("chatbot", chatbot)):
-            if section is not None:
-                config[name] = dict(section)
-        if timeout is not None:
-            config["timeout_ms"] = _milliseconds(timeout, "timeout")
-        if connect_timeout is not None:
-            config["connect_timeout_ms"] = _milliseconds(connect_timeout, "connect_timeout")
-        if user_agent is not None:
-            config["user_agent"] = user_agent
-        if max_response_bytes is not None:
-            config["max_response_bytes"] = max_response_bytes
-        if retry is not None:
-            config["retry"] = dict(retry)
-        if tls is not None:
-            config["tls"] = dict(tls)
-        if proxy is not None:
-            config["proxy"] = proxy
-        if no_proxy is not None:
-            config["no_proxy"] = [no_proxy] if isinstance(no_proxy, str) else list(no_proxy)
-        if proxy_from_env:
-            config["proxy_from_env"] = True
-        self._configured = frozenset(k for k in ("powertalk", "sendtalk", "onetalk", "chatbot")
-                                     if k in config)
-        self._lock = threading.Lock()
-        self._idle = threading.Condition(self._lock)
-        self._in_flight = 0
-        # Threads inside a native call on this client (thread id -> how many): close() from
-        # one of them (a log handler, a TLS verifier) must not wait for its own call.
-        self._calling: Dict[int, int] = {}
-        self._closing = False
-        # Set by a close() from inside a call: the last call to return frees the handle.
-        self._free_when_idle = False
-        _fork.track(self)
-        self._handle = self._create(json.dumps(config).encode("utf-8"))
+    def _made(self) -> None:
         self._powertalk = PowerTalk(self)
         self._sendtalk = SendTalk(self)
         self._onetalk = OneTalk(self)
         self._chatbot = Chatbot(self)
-
-    def _create(self, config_json: bytes) -> int:
-        error_out = ctypes.c_void_p()
-        handle = self._library.client_new(config_json, ctypes.byref(error_out))
-        if handle:
-            return int(handle)
-        if error_out.value:
-            envelope = json.loads(self._library.take_string(error_out.value))
-            error = error_from_envelope(envelope)
-            if not isinstance(error, ConfigError):
-                error = ConfigError(error.message, status=error.status, code=error.code,
-                                    field=error.field, envelope=error.envelope)
-            raise error
-        raise ConfigError("tt_client_new refused the configuration", status=400,
-                          code="90003")
-
-    # -- lifecycle -------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Releases the client: later calls raise :class:`ClientClosedError` (code 90005;
-        ``raw=True`` answers that envelope). Closing twice is harmless.
-
-        Waits for calls still running on other threads, then frees the native client. From
-        inside one of this client's own calls (a log handler or TLS verifier runs on the
-        calling thread) it cannot wait for that call: it returns at once, and the native
-        client is freed when the last running call returns.
-        """
-        with self._lock:
-            if self._handle is None:
-                return
-            self._closing = True
-            if self._calling.get(threading.get_ident()):
-                self._free_when_idle = True
-                return
-            while self._in_flight:
-                self._idle.wait()
-            handle, self._handle = self._handle, None
-        if handle is not None:
-            self._library.client_free(handle)
-
-    def _after_fork_in_child(self) -> None:
-        """In a forked child: only the forking thread exists there, so the lock (which
-        another thread may have held at the fork) is made anew, and only that thread's own
-        calls still count as running (close() would wait for the others for ever). The
-        native client needs nothing: in a child it makes its own connections."""
-        me = threading.get_ident()
-        mine = self._calling.get(me, 0)
-        self._lock = threading.Lock()
-        self._idle = threading.Condition(self._lock)
-        self._calling = {me: mine} if mine else {}
-        self._in_flight = mine
-
-    @property
-    def closed(self) -> bool:
-        """True once :meth:`close` has been called (even while it waits for running calls)."""
-        return self._closing or self._handle is None
 
     def __enter__(self) -> "Client":
         return self
@@ -243,20 +79,8 @@ class Client(RawRequests):
     def __exit__(self, *exc_info: Any) -> None:
         self.close()
 
-    def __del__(self) -> None:
-        # No call can be running: each one holds a reference to the client.
-        handle = getattr(self, "_handle", None)
-        if handle is not None:
-            self._handle = None
-            try:
-                self._library.client_free(handle)
-            except Exception:  # pragma: no cover - interpreter shutdown
-                pass
-
     def __repr__(self) -> str:
-        state = "closed" if self.closed else "open"
-        products = ", ".join(sorted(self._configured)) or "no products"
-        return f"<taptalk.Client {state}: {products}>"
+        return self.describe("taptalk.Client")
 
     # -- calls -----------------------------------------------------------------------------
 
@@ -295,49 +119,58 @@ class Client(RawRequests):
     def envelope(self, operation: str, request: Mapping[str, Any], *,
                  retry: Optional[Mapping[str, int]] = None) -> Envelope:
         """Runs one operation and returns its whole envelope, success or failure."""
-        if not isinstance(operation, str):
-            raise TypeError("operation is a str, e.g. \"sendtalk_send_whatsapp\"")
-        if "\x00" in operation:
-            # A C string ends at NUL: the library would see only the part before it.
-            return {"status": 400, "error": {"code": "90001", "message":
-                    "The operation name contains U+0000", "field": ""}, "data": {}}
-        body = json.dumps(request, separators=(",", ":")).encode("ascii")
-        options = (None if retry is None else
-                   json.dumps({"retry": dict(retry)}, separators=(",", ":")).encode("ascii"))
-        return self._native(lambda handle: self._library.call(operation, handle, body, options))
+        prepared = self._call_job(operation, request, retry)
+        return prepared if isinstance(prepared, dict) else self._native(prepared)
 
-    def _native(self, call: NativeCall) -> Envelope:
-        """Runs ``call(handle)`` (a native call answering an envelope's bytes) while
-        :meth:`close` cannot free the handle, and decodes the envelope; on a closed client
-        answers :func:`closed_envelope` without calling."""
-        me = threading.get_ident()
-        with self._lock:
-            if self._closing or self._handle is None:
-                return closed_envelope()
-            self._in_flight += 1
-            self._calling[me] = self._calling.get(me, 0) + 1
-            handle = self._handle
-        release: Optional[int] = None
-        try:
-            reply = call(handle)
-        finally:
-            with self._lock:
-                self._in_flight -= 1
-                if self._calling[me] == 1:
-                    del self._calling[me]
-                else:
-                    self._calling[me] -= 1
-                if self._closing and not self._in_flight:
-                    if self._free_when_idle:
-                        release, self._handle = self._handle, None
-                    self._idle.notify_all()
-            if release is not None:
-                self._library.client_free(release)
-        envelope = json.loads(reply)
-        if not isinstance(envelope, dict):  # pragma: no cover - the library never does this
-            raise TapTalkError("the library returned something other than an envelope",
-                               status=500, code="90004")
-        return envelope
+    def call_many(self, operation: str, requests: Sequence[Mapping[str, Any]], *,
+                  concurrency: Optional[int] = None, rate_per_second: Optional[float] = None,
+                  retry: Optional[Mapping[str, int]] = None,
+                  progress: Optional[Progress] = None, raw: bool = False) -> JSONDict:
+        """Runs one operation for every request of ``requests`` (``tt_call_many``), at most
+        ``concurrency`` at a time over this client's connections, and returns when every
+        result is in::
+
+            data = client.call_many("sendtalk_send_whatsapp",
+                                    [{"phone": p, "messageType": "text", "body": "Hi"}
+                                     for p in phones],
+                                    concurrency=64, progress=lambda done, total: ...)
+            for request, result in zip(requests, data["results"]):
+                if result["error"]["code"]: ...   # taptalk.error_from_envelope(result)
+
+        Args:
+            operation: the operation's name, as for :meth:`call`.
+            requests: request mappings in the vendor's field names (not the methods'
+                keyword names).
+            concurrency: 1 to 256 requests at once (default 16; each is a native thread
+                while the batch runs).
+            rate_per_second: at most this many attempts start per second (default: no cap).
+            retry: retry keys for each request, as for :meth:`call`.
+            progress: ``progress(done, total)``, called on this thread after each result
+                (in order, ending with ``total``). An exception it raises cancels the batch
+                and is re-raised (see below).
+            raw: return the whole batch envelope instead of raising when the batch itself
+                is refused.
+
+        Returns:
+            ``data``: ``total``, ``succeeded``, ``failed`` and ``results``, each request's
+            own envelope (as ``raw=True`` would answer it) in input order. One failed
+            request never stops the others, a request refused locally costs no network
+            call, and a send is never repeated once it may have reached the server (its
+            result is then 91010). A 429 or ``Retry-After`` slows the whole batch.
+
+        Raises:
+            UsageError: 90001 unknown operation, 90002 ``requests`` not a list of objects;
+            ConfigError: 90003 a refused option (``field`` names it).
+
+        A Ctrl-C (or an exception from ``progress``) cancels the batch: requests not
+        started answer 91012 "not sent", those in flight end as a cancelled call does; the
+        exception is re-raised with ``envelope`` (the batch's, with every result) and
+        ``maybe_delivered`` (whether any request may have reached the server).
+        """
+        prepared = self._batch_job(operation, requests, concurrency, rate_per_second, retry)
+        envelope = (prepared if isinstance(prepared, dict) else
+                    self._native(prepared, progress, batch=True))
+        return answer(envelope, raw)
 
 
 class RetryingClient:
@@ -368,7 +201,5 @@ class RetryingClient:
         return self._client._native(call)
 
 
-def _milliseconds(seconds: float, name: str) -> int:
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-        raise TypeError(f"{name} is a number of seconds")
-    return max(1, int(round(seconds * 1000)))
+Client.__doc__ = (Client.__doc__ or "").replace("\n    Operations are methods", CONFIG_DOC
+                                                + "\n    Operations are methods", 1)

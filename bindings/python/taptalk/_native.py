@@ -15,6 +15,9 @@ Every returned string is taken as ``c_void_p`` (so ctypes does not convert and l
 pointer), copied with :func:`ctypes.string_at`, and freed with ``tt_string_free`` in a
 ``finally``. Calls go through :class:`ctypes.CDLL`, which releases the GIL for the duration
 of the foreign call, so threads run requests in parallel.
+
+Every call that can wait on the network is made through its ``_cancellable`` export (a NULL
+handle behaves as the plain one), so that ``_waiting`` can cancel it (``tt_cancel``).
 """
 
 from __future__ import annotations
@@ -93,7 +96,11 @@ class Library:
         self.version: str = raw_version.decode("utf-8") if raw_version else ""
         self.client_new = cdll.tt_client_new
         self.client_free = cdll.tt_client_free
-        self.string_free = cdll.tt_string_free
+        # The few functions that never wait go through PyDLL, which keeps the GIL: releasing
+        # and taking it back around a call of a microsecond costs more than the call when
+        # dozens of threads wait for the GIL (an AsyncClient's workers, a batch's progress).
+        quick = _bind_quick(ctypes.PyDLL(path))
+        self.string_free = quick.tt_string_free
         #: The library's operation table (``tt_operations()``): one dict per operation with
         #: ``name``, ``export``, ``summary``, ``product``, ``method``, ``path``,
         #: ``may_repeat`` and ``repeat_reason``.
@@ -112,6 +119,15 @@ class Library:
         self.cursor_state = cdll.tt_case_cursor_state
         self.cursor_request = cdll.tt_case_cursor_request
         self.cursor_feed = cdll.tt_case_cursor_feed
+        _bind_cancel_and_batch(cdll)
+        self.cancel_new = quick.tt_cancel_new
+        self.cancel = quick.tt_cancel
+        self.cancel_free = quick.tt_cancel_free
+        self.request_cancellable = cdll.tt_request_cancellable
+        self.cursor_next_case_cancellable = cdll.tt_case_cursor_next_case_cancellable
+        self.cursor_next_page_cancellable = cdll.tt_case_cursor_next_page_cancellable
+        self.call_many = cdll.tt_call_many_cancellable
+        self._call_cancellable = cdll.tt_call_cancellable
 
     def take_string(self, pointer: Optional[int]) -> bytes:
         """Copies a string returned by the library and frees it, whatever happens."""
@@ -123,18 +139,19 @@ class Library:
             self.string_free(pointer)
 
     def call(self, operation: str, client: int, request: bytes,
-             options: Optional[bytes] = None) -> bytes:
+             options: Optional[bytes] = None, cancel: Optional[int] = None) -> bytes:
         """Runs one operation (GIL released) and returns the envelope's bytes.
 
-        A known name without ``options`` calls its own export; anything else goes through
-        ``tt_call``, which takes per-call options (``{"retry": {...}}`` as JSON) and answers
-        an unknown name with its 90001 envelope, so the library decides what is known.
+        A known name without ``options`` or ``cancel`` calls its own export; anything else
+        goes through ``tt_call_cancellable``, which takes per-call options (``{"retry":
+        {...}}`` as JSON) and a cancellation handle, and answers an unknown name with its
+        90001 envelope, so the library decides what is known.
         """
-        export = self.operations.get(operation) if options is None else None
+        export = self.operations.get(operation) if options is None and cancel is None else None
         if export is not None:
             return self.take_string(export(client, request))
         name = operation.encode("utf-8")
-        return self.take_string(self.call_by_name(client, name, request, options))
+        return self.take_string(self._call_cancellable(client, name, request, options, cancel))
 
 
 def _bind(cdll: ctypes.CDLL) -> None:
@@ -189,6 +206,44 @@ def _bind_request_and_cursor(cdll: ctypes.CDLL) -> None:
         getattr(cdll, name).restype = pointer
     cdll.tt_case_cursor_feed.argtypes = [pointer, text]
     cdll.tt_case_cursor_feed.restype = pointer
+
+
+def _bind_quick(pydll: ctypes.PyDLL) -> ctypes.PyDLL:
+    """The functions called with the GIL held: none of them waits (tt_cancel takes a lock
+    that is only ever held for a moment)."""
+    pointer = ctypes.c_void_p
+    pydll.tt_string_free.argtypes = [pointer]
+    pydll.tt_string_free.restype = None
+    pydll.tt_cancel_new.argtypes = []
+    pydll.tt_cancel_new.restype = pointer
+    for name in ("tt_cancel", "tt_cancel_free"):
+        getattr(pydll, name).argtypes = [pointer]
+        getattr(pydll, name).restype = None
+    return pydll
+
+
+def _bind_cancel_and_batch(cdll: ctypes.CDLL) -> None:
+    """Cancellation handles, the ``_cancellable`` calls and ``tt_call_many_cancellable``."""
+    text, pointer = ctypes.c_char_p, ctypes.c_void_p
+    cdll.tt_cancel_new.argtypes = []
+    cdll.tt_cancel_new.restype = pointer
+    for name in ("tt_cancel", "tt_cancel_free"):
+        getattr(cdll, name).argtypes = [pointer]
+        getattr(cdll, name).restype = None
+    cdll.tt_call_cancellable.argtypes = [pointer, text, text, text, pointer]
+    cdll.tt_call_cancellable.restype = pointer
+    cdll.tt_request_cancellable.argtypes = [pointer, text, text, text, text, text, pointer]
+    cdll.tt_request_cancellable.restype = pointer
+    for name in ("tt_case_cursor_next_case_cancellable", "tt_case_cursor_next_page_cancellable"):
+        getattr(cdll, name).argtypes = [pointer, pointer, pointer]
+        getattr(cdll, name).restype = pointer
+    cdll.tt_call_many_cancellable.argtypes = [pointer, text, text, text, PROGRESS_CALLBACK,
+                                              pointer, pointer]
+    cdll.tt_call_many_cancellable.restype = pointer
+
+
+#: ``TtProgressCallback``: (user_data, done, total), on the thread that runs the batch.
+PROGRESS_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t)
 
 
 #: ``TtLogCallback``: (user_data, level, target, message).

@@ -1,4 +1,5 @@
-"""``OneTalk.iter_updated_cases``: every updated case exactly once, lazily.
+"""``OneTalk.iter_updated_cases``: every updated case exactly once, lazily; an iterator for
+:class:`~taptalk.Client` and an asynchronous one for :class:`~taptalk.AsyncClient`.
 
 A thin wrapper over the core's case cursor (``tt_case_cursor_*``): the paging rules live in
 the native library, once for every binding.
@@ -8,41 +9,18 @@ from __future__ import annotations
 
 import ctypes
 import json
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional
+from typing import Any, AsyncIterator, Callable, Dict, Iterator, Mapping, Optional
 
 from . import _native
-from ._base import Caller
+from ._base import AsyncCaller, Caller
 from .errors import error_from_envelope
 
 Case = Dict[str, Any]
 FetchPage = Callable[[int, int], Dict[str, Any]]
 
 
-class UpdatedCases(Iterator[Case]):
-    """A lazy iterator over all cases created or updated since a timestamp, each exactly once.
-
-    It is right whatever the server means by ``since_timestamp`` ("at or after" or "strictly
-    after") and wherever it ends a page, even inside a group of cases sharing one
-    ``updatedTime``; a group larger than ``page_size`` makes it ask for a larger page (up to
-    100). Only when 100 or more cases share one ``updatedTime`` does it stop, raising
-    :class:`PaginationError` (92001) after every case it could reach. A case updated again
-    while iterating comes again with its newer ``updatedTime`` (an update); the same
-    ``(id, updatedTime)`` never comes twice.
-
-    To stop and resume later (e.g. after a restart), save :attr:`cursor` and :attr:`seen`
-    after handling a case (both are JSON-friendly), and pass them back::
-
-        cases = client.onetalk.iter_updated_cases(since_timestamp=saved_cursor,
-                                                  seen=saved_seen)
-
-    ``since_timestamp`` alone means "updated strictly after it"; with a non-empty ``seen``,
-    "at or after it, except those seen". After the iterator is exhausted, :attr:`cursor` and
-    :attr:`seen` are where the next poll should start.
-
-    ``fetch_page(since, limit)`` may be any function answering a page's ``data``
-    (``{"cases", "hasMore", ...}``); ``iter_updated_cases`` passes none and lets the native
-    library fetch through the client. Not for use from several threads at once.
-    """
+class _Cases:
+    """The native cursor both iterators hold, and what they read without I/O."""
 
     def __init__(self, fetch_page: Optional[FetchPage], since_timestamp: int,
                  page_size: int = 100, seen: Mapping[str, int] = {}, *,
@@ -95,6 +73,43 @@ class UpdatedCases(Iterator[Case]):
         """False once the last page has been fetched and every case yielded."""
         return not self._done
 
+    def _next_case_call(self) -> Any:
+        """The next case fetched through a client, as a cancellable native call. It holds
+        this object, so the cursor outlives a call left running (a task cancelled before a
+        worker took it, a second Ctrl-C)."""
+        return lambda handle, cancel, _report: self._library.take_string(
+            self._library.cursor_next_case_cancellable(self._cursor, handle, cancel))
+
+    def _call(self, function: Callable[[], Optional[int]]) -> Dict[str, Any]:
+        return _data(json.loads(self._library.take_string(function())))
+
+
+class UpdatedCases(_Cases, Iterator[Case]):
+    """A lazy iterator over all cases created or updated since a timestamp, each exactly once.
+
+    It is right whatever the server means by ``since_timestamp`` ("at or after" or "strictly
+    after") and wherever it ends a page, even inside a group of cases sharing one
+    ``updatedTime``; a group larger than ``page_size`` makes it ask for a larger page (up to
+    100). Only when 100 or more cases share one ``updatedTime`` does it stop, raising
+    :class:`PaginationError` (92001) after every case it could reach. A case updated again
+    while iterating comes again with its newer ``updatedTime`` (an update); the same
+    ``(id, updatedTime)`` never comes twice.
+
+    To stop and resume later (e.g. after a restart), save :attr:`cursor` and :attr:`seen`
+    after handling a case (both are JSON-friendly), and pass them back::
+
+        cases = client.onetalk.iter_updated_cases(since_timestamp=saved_cursor,
+                                                  seen=saved_seen)
+
+    ``since_timestamp`` alone means "updated strictly after it"; with a non-empty ``seen``,
+    "at or after it, except those seen". After the iterator is exhausted, :attr:`cursor` and
+    :attr:`seen` are where the next poll should start.
+
+    ``fetch_page(since, limit)`` may be any function answering a page's ``data``
+    (``{"cases", "hasMore", ...}``); ``iter_updated_cases`` passes none and lets the native
+    library fetch through the client. Not for use from several threads at once.
+    """
+
     def __iter__(self) -> "UpdatedCases":
         return self
 
@@ -102,9 +117,7 @@ class UpdatedCases(Iterator[Case]):
         if self._done:
             raise StopIteration
         if self._client is not None:
-            data = self._client._native(lambda handle: self._library.take_string(
-                self._library.cursor_next_case(self._cursor, handle)))
-            data = _data(data)
+            data = _data(self._client._native(self._next_case_call()))
             self.pages_fetched += int(data.get("requests") or 0)
         else:
             data = self._next_fed()
@@ -134,8 +147,34 @@ class UpdatedCases(Iterator[Case]):
         self._buffered -= 1
         return self._call(lambda: self._library.cursor_next_case(self._cursor, None))
 
-    def _call(self, function: Callable[[], Optional[int]]) -> Dict[str, Any]:
-        return _data(json.loads(self._library.take_string(function())))
+
+class AsyncUpdatedCases(_Cases, AsyncIterator[Case]):
+    """:class:`UpdatedCases` for an :class:`~taptalk.AsyncClient`: ``async for case in
+    client.onetalk.iter_updated_cases(since_timestamp=...)``. Each page is fetched without
+    blocking the event loop; a cancelled task cancels the page's request, and a cancelled page
+    moves the cursor nowhere (the next ``__anext__`` asks again). ``state``, ``cursor``,
+    ``seen`` and ``has_more`` are as for :class:`UpdatedCases` (they do no I/O)."""
+
+    def __init__(self, since_timestamp: int, page_size: int = 100,
+                 seen: Mapping[str, int] = {}, *, client: AsyncCaller) -> None:
+        super().__init__(None, since_timestamp, page_size, seen)
+        self._async_client = client
+
+    def __aiter__(self) -> "AsyncUpdatedCases":
+        return self
+
+    async def __anext__(self) -> Case:
+        if self._done:
+            raise StopAsyncIteration
+        data = _data(await self._async_client._native_async(self._next_case_call()))
+        self.pages_fetched += int(data.get("requests") or 0)
+        case = data.get("case")
+        if case is None:
+            self._done = True
+            raise StopAsyncIteration
+        if not data.get("hasMore"):
+            self._done = True
+        return case
 
 
 def _data(envelope: Dict[str, Any]) -> Dict[str, Any]:

@@ -1,9 +1,11 @@
-"""``Client.request``: raw requests to endpoints the package has no method for yet."""
+"""``request``: raw requests to endpoints the package has no method for yet, for
+:class:`~taptalk.Client` (:class:`RawRequests`) and :class:`~taptalk.AsyncClient`
+(:class:`AsyncRawRequests`); both build the native call with :func:`raw_request_call`."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Union
 
 from ._base import Envelope, JSONDict, NativeCall, answer
 
@@ -44,29 +46,56 @@ class RawRequests:
             raw: return the whole envelope instead of raising on failure (a closed
                 client included).
         """
-        for name, text in (("product", product), ("method", method), ("path", path)):
-            if "\x00" in text:
-                # A C string ends at NUL: the rest would silently be dropped.
-                return answer({"status": 400, "error": {
-                    "code": "40002", "message": f"The {name} contains a NUL character",
-                    "field": name}, "data": {}}, raw)
-        verb = method.upper()
-        if verb == "GET" and body is not None:
-            raise TypeError("a GET has no body; give query=... instead")
-        if verb == "POST" and query is not None:
-            raise TypeError("a POST has no query; give body=... instead")
-        payload = body if verb == "POST" else query
-        encoded = (None if payload is None else
-                   json.dumps(payload, separators=(",", ":")).encode("utf-8"))
-        options: JSONDict = {}
-        if safe_to_repeat:
-            options["safe_to_repeat"] = True
-        if retry is not None:
-            options["retry"] = dict(retry)
-        options_json = json.dumps(options).encode("ascii") if options else None
-        library = self._library
-        envelope = self._native(lambda handle: library.take_string(library.request(
-            handle, product.encode("utf-8"), verb.encode("utf-8"), path.encode("utf-8"),
-            encoded, options_json)))
+        prepared = raw_request_call(self._library, product, method, path, body, query,
+                                    safe_to_repeat, retry)
+        envelope = prepared if isinstance(prepared, dict) else self._native(prepared)
         return answer(envelope, raw)
+
+
+class AsyncRawRequests:
+    """The ``request`` method of :class:`~taptalk.AsyncClient` (over ``tt_request``)."""
+
+    _library: Any
+
+    async def _native_async(self, call: NativeCall) -> Envelope:  # pragma: no cover
+        raise NotImplementedError
+
+    async def request(self, product: str, method: str, path: str, *,
+                      body: Any = None, query: Optional[Mapping[str, Any]] = None,
+                      safe_to_repeat: bool = False, retry: Optional[Mapping[str, int]] = None,
+                      raw: bool = False) -> JSONDict:
+        """As :meth:`taptalk.Client.request`, awaited."""
+        prepared = raw_request_call(self._library, product, method, path, body, query,
+                                    safe_to_repeat, retry)
+        envelope = prepared if isinstance(prepared, dict) else await self._native_async(prepared)
+        return answer(envelope, raw)
+
+
+def raw_request_call(library: Any, product: str, method: str, path: str, body: Any,
+                     query: Optional[Mapping[str, Any]], safe_to_repeat: bool,
+                     retry: Optional[Mapping[str, int]]) -> Union[Envelope, NativeCall]:
+    """The native call of a raw request, or the envelope that answers it without one."""
+    for name, text in (("product", product), ("method", method), ("path", path)):
+        if "\x00" in text:
+            # A C string ends at NUL: the rest would silently be dropped.
+            return {"status": 400, "error": {
+                "code": "40002", "message": f"The {name} contains a NUL character",
+                "field": name}, "data": {}}
+    verb = method.upper()
+    if verb == "GET" and body is not None:
+        raise TypeError("a GET has no body; give query=... instead")
+    if verb == "POST" and query is not None:
+        raise TypeError("a POST has no query; give body=... instead")
+    payload = body if verb == "POST" else query
+    encoded = (None if payload is None else
+               json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+    options: JSONDict = {}
+    if safe_to_repeat:
+        options["safe_to_repeat"] = True
+    if retry is not None:
+        options["retry"] = dict(retry)
+    options_json = json.dumps(options).encode("ascii") if options else None
+    return lambda handle, cancel, _report: library.take_string(library.request_cancellable(
+        handle, product.encode("utf-8"), verb.encode("utf-8"), path.encode("utf-8"),
+        encoded, options_json, cancel))
 

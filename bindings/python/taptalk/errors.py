@@ -31,13 +31,18 @@ The hierarchy::
         +-- OutcomeUnknownError 91010: a send timed out or lost its connection after it
                                was written; it MAY have been delivered and was not retried
         +-- ProxyError         91011: the HTTP proxy could not be reached or refused; nothing was sent
-        +-- CancelledError     91012: the call was cancelled; maybe_delivered says whether it was sent
+        +-- CancelledError     91012: the call was cancelled; maybe_delivered is data.maybe_sent
     +-- WebhookError           930xx: taptalk.webhooks.parse refused a webhook; ``status`` is the
         |                      HTTP status to answer the sender with
         +-- WebhookSecretError 93001, 93002: X-Secret-Key missing or wrong; 93003: no secret given
 
 A custom chatbot's action refused by OneTalk in plain text (93010) raises by its HTTP status:
 401 AuthError, 400 ValidationError, 404 NotFoundError, 5xx ServerError.
+
+A call interrupted on the Python side (Ctrl-C during a blocking call, a cancelled asyncio task)
+re-raises what interrupted it (``KeyboardInterrupt``, ``asyncio.CancelledError``) with two
+attributes set, ``maybe_delivered`` and ``envelope`` (what the cancelled native call answered,
+or None); :func:`maybe_delivered` is the rule.
 """
 
 from __future__ import annotations
@@ -72,6 +77,7 @@ __all__ = [
     "WebhookError",
     "WebhookSecretError",
     "error_from_envelope",
+    "maybe_delivered",
 ]
 
 
@@ -271,15 +277,20 @@ class ProxyError(TransportError):
 
 
 class CancelledError(TransportError):
-    """91012: the call was cancelled before it finished. :attr:`maybe_delivered` says whether
-    its request may have reached the server (``envelope["data"]["maybe_sent"]``). A send
-    cancelled after it was written raises :class:`OutcomeUnknownError` instead, as after a
-    timeout: it is never repeated."""
+    """91012 (status 499): the call was cancelled through the library (``tt_cancel``).
 
-    @property
-    def maybe_delivered(self) -> bool:  # type: ignore[override]
+    :attr:`maybe_delivered` is the envelope's ``data.maybe_sent``: False when it was
+    cancelled before its request was written (nothing reached the server), True when it
+    may have reached it. A *send* cancelled after its request was written never answers
+    91012: it ends as :class:`OutcomeUnknownError` (91010, ``data.cause`` ``"91012"``) and
+    is never repeated. Not to be confused with :class:`asyncio.CancelledError`, which a
+    cancelled task raises (with ``maybe_delivered`` set on it; see the package README).
+    """
+
+    @property  # type: ignore[override]
+    def maybe_delivered(self) -> bool:
         data = self.envelope.get("data")
-        return bool(isinstance(data, dict) and data.get("maybe_sent"))
+        return bool(isinstance(data, Mapping) and data.get("maybe_sent"))
 
 
 class WebhookError(TapTalkError):
@@ -365,3 +376,25 @@ def error_from_envelope(envelope: Mapping[str, Any]) -> TapTalkError:
     field = str(error.get("field") or "")
     cls = error_class(status, code)
     return cls(message, status=status, code=code, field=field, envelope=dict(envelope))
+
+
+def maybe_delivered(envelope: Optional[Mapping[str, Any]]) -> bool:
+    """Whether the request an envelope answers may have reached the server and taken effect
+    (for a send: may have been delivered), so that repeating it blindly could repeat it.
+
+    True for a success, for 91012 with ``data.maybe_sent`` true, and for the transport
+    failures whose class says so (91001, 91003, 91006-91010); False for a refusal (the
+    server's error envelope or a local one: the request had no effect) and for failures
+    before anything was written (91002, 91004, 91011, 91012 with ``maybe_sent`` false).
+    None (nothing known) answers True: the safe assumption.
+    """
+    if envelope is None:
+        return True
+    error = envelope.get("error") or {}
+    code = str(error.get("code") or "") if isinstance(error, Mapping) else ""
+    if envelope.get("status") == 200 and not code:
+        return True
+    failure = error_from_envelope(envelope)
+    if isinstance(failure, TransportError):
+        return bool(failure.maybe_delivered)
+    return False

@@ -1,6 +1,7 @@
 """The package's modules import one way: no import cycle among them (counting imports made
-inside functions and under ``TYPE_CHECKING``, which are cycles all the same), and the client
-at the top, imported by nothing but ``__init__``. Read from the sources with ``ast``."""
+inside functions and under ``TYPE_CHECKING``, which are cycles all the same), and the two
+clients at the top, each imported by nothing but ``__init__`` and neither by the other (they
+share ``_core``). Read from the sources with ``ast``."""
 
 from __future__ import annotations
 
@@ -86,13 +87,20 @@ def test_the_package_has_no_import_cycle() -> None:
     assert cycles(graph) == [], f"import cycle among taptalk's modules: {graph}"
 
 
-def test_the_client_is_the_top_and_the_base_is_below_the_namespaces() -> None:
+def test_the_clients_are_the_top_and_the_base_is_below_the_namespaces() -> None:
     graph = import_graph(SOURCES)
-    importers = sorted(m for m, targets in graph.items() if "_client" in targets)
-    assert importers == ["__init__"]
+    for top in ("_client", "_aio"):
+        importers = sorted(m for m, targets in graph.items() if top in targets)
+        assert importers == ["__init__"], top
+    assert "_core" in graph["_client"] and "_core" in graph["_aio"]
     for namespace in ("_powertalk", "_sendtalk", "_onetalk", "_raw", "_pagination"):
         assert "_base" in graph[namespace], namespace
-        assert "_client" not in graph[namespace], namespace
+        assert not graph[namespace] & {"_client", "_aio", "_core", "_waiting"}, namespace
+    # The lifetime, the waiting and the fork tracking sit below both clients and above
+    # nothing of theirs; the fork tracking is a leaf (the standard library only).
+    assert graph["_core"] <= {"_native", "_base", "_waiting", "_fork", "errors"}
+    assert graph["_waiting"] <= {"_native", "errors"}
+    assert graph["_fork"] == set()
     assert graph["_base"] <= {"errors"}
     assert graph["errors"] == set()
     # No module below the top goes through the package itself (it would import everything).

@@ -35,6 +35,17 @@ int main(int argc, char **argv) {
     /* One real call through the module's declarations: a NULL client answers 90001. */
     char *reply = tt_call(NULL, "sendtalk_get_status", "{}", NULL);
     int ok = reply != NULL && strstr(reply, "\"90001\"") != NULL;
+    /* What TapTalkAsync.swift uses: a cancellation handle, the cancellable call and the
+     * batch with its progress callback type, the same NULL client. */
+    TtCancel *cancel = tt_cancel_new();
+    tt_cancel(cancel);
+    TtProgressCallback progress = NULL;
+    char *cancelled = tt_call_cancellable(NULL, "sendtalk_get_status", "{}", NULL, cancel);
+    char *batch = tt_call_many_cancellable(NULL, "sendtalk_get_status", "[]", NULL, progress, NULL, cancel);
+    ok = ok && cancelled && strstr(cancelled, "\"90001\"") && batch && strstr(batch, "\"90001\"");
+    tt_string_free(cancelled);
+    tt_string_free(batch);
+    tt_cancel_free(cancel);
     printf("%s %s\n", version, ok ? "90001" : reply);
     tt_string_free(reply);
     return ok ? 0 : 1;

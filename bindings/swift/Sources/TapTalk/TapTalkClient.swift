@@ -14,8 +14,9 @@ import Foundation
 /// never throws.
 public final class TapTalkClient: @unchecked Sendable {
     // @unchecked: the C ABI makes one TtClient safe to call from any number of threads, and
-    // the handle is immutable; deinit cannot race a call because a call retains self.
-    private let handle: OpaquePointer
+    // the handle is immutable; deinit cannot race a call because a call retains self (an
+    // async call's closure too). Internal: TapTalkAsync.swift calls through it.
+    let handle: OpaquePointer
 
     /// - Throws: `TapTalkError` with kind `.config` (90003, `field` names the key) or `.usage`.
     public init(configJSON: String) throws {
@@ -48,19 +49,17 @@ public final class TapTalkClient: @unchecked Sendable {
 
     /// The whole reply, success or failure; never throws.
     public func callRaw(_ operation: String, _ requestJSON: String, options: String? = nil) -> Envelope {
+        callRaw(operation, requestJSON, options: options, cancel: nil)
+    }
+
+    /// `callRaw` that `cancel` can cancel (`tt_call_cancellable`; nil: not cancellable).
+    func callRaw(_ operation: String, _ requestJSON: String, options: String?, cancel: CancelHandle?) -> Envelope {
         let raw: UnsafeMutablePointer<CChar>? = operation.withCString { op in
             requestJSON.withCString { request in
-                if let options = options {
-                    return options.withCString { tt_call(handle, op, request, $0) }
-                }
-                return tt_call(handle, op, request, nil)
+                withOptionalCString(options) { tt_call_cancellable(handle, op, request, $0, cancel?.pointer) }
             }
         }
-        guard let raw = raw else {
-            return Envelope(json: #"{"status":500,"error":{"code":"90004","message":"no reply","field":""},"data":{}}"#)
-        }
-        defer { tt_string_free(raw) }
-        return Envelope(json: String(cString: raw))
+        return Envelope(taking: raw)
     }
 
     // One line per operation; the names are the C ABI's (tt_call).

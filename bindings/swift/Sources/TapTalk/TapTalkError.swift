@@ -1,3 +1,4 @@
+import CTapTalk
 import Foundation
 
 /// A failed call: the envelope's `status`, `code`, `message` and `field`, the whole envelope,
@@ -34,11 +35,11 @@ public struct TapTalkError: Error, Sendable, CustomStringConvertible {
         case replyTooLarge     // 91009
         case outcomeUnknown    // 91010: a send MAY have been delivered; it was not retried
         case proxy             // 91011: the proxy failed or refused; nothing was sent
+        case cancelled         // 91012: the call was cancelled (a cancelled Task); maybeDelivered is data.maybe_sent
         case pagination        // 92001: the case cursor cannot progress; nothing was skipped
         case webhookSecret     // 93001-93003: X-Secret-Key missing or wrong, or no secret given
         case webhook           // 93004-93007: the webhook body was refused
         case chatbotRefused    // 93010: OneTalk refused a chatbot action in plain text (status says why)
-        case cancelled         // 91012: the call was cancelled
         case other
     }
 
@@ -59,11 +60,15 @@ public struct TapTalkError: Error, Sendable, CustomStringConvertible {
         kind = Self.kind(status: envelope.status, code: envelope.code)
     }
 
-    /// True when the request may have reached the server (never retry a send blindly).
+    /// True when the request may have reached the server (never retry a send blindly). For
+    /// `.cancelled`, the envelope's `data.maybe_sent`.
     public var maybeDelivered: Bool {
         switch kind {
         case .timeout, .connectionLost, .invalidReply, .truncatedReply, .httpStatus, .replyTooLarge, .outcomeUnknown:
             return true
+        case .cancelled:
+            let data = (try? JSONSerialization.jsonObject(with: envelope.data)) as? [String: Any]
+            return data?["maybe_sent"] as? Bool ?? false
         default:
             return false
         }
@@ -113,6 +118,16 @@ public struct Envelope: Sendable {
     public let data: Data
 
     public var isSuccess: Bool { status == 200 && code.isEmpty }
+
+    /// Takes a string returned by the C API (freed here); NULL only on allocation failure.
+    init(taking raw: UnsafeMutablePointer<CChar>?) {
+        guard let raw = raw else {
+            self.init(json: #"{"status":500,"error":{"code":"90004","message":"no reply","field":""},"data":{}}"#)
+            return
+        }
+        defer { tt_string_free(raw) }
+        self.init(json: String(cString: raw))
+    }
 
     init(json: String) {
         self.json = json

@@ -79,6 +79,17 @@ public final class Envelope {
         return status == 200 && code.isEmpty();
     }
 
+    /**
+     * Whether the request this envelope answers may have reached the server and taken effect
+     * (for a send: may have been delivered), so that repeating it blindly could repeat it:
+     * true for a success, for 91012 with {@code data.maybe_sent} true and for the transport
+     * failures that say so (91001, 91003, 91006-91010); false for a refusal (the server's or
+     * a local one) and for failures before anything was written.
+     */
+    public boolean isMaybeDelivered() {
+        return isSuccess() || TapTalkException.of(this).isMaybeDelivered();
+    }
+
     /** Returns {@link #getData()} on success, else throws the matching {@link TapTalkException}. */
     public String dataOrThrow() {
         if (!isSuccess()) {

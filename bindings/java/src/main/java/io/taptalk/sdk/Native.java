@@ -105,6 +105,30 @@ final class Native {
     /** tt_case_cursor_state: the six parts. */
     static native String[] cursorState(long cursor);
 
+    /** tt_cancel_new: a cancellation handle (0 only if allocation failed). */
+    static native long cancelNew();
+
+    /** tt_cancel; 0 is ignored. */
+    static native void cancel(long cancel);
+
+    /** tt_cancel_free; 0 is ignored. Once, after the call that used it returned. */
+    static native void cancelFree(long cancel);
+
+    /** tt_call_cancellable (cancel 0: not cancellable): the six parts. */
+    static native String[] callCancellable(long handle, String operation, String requestJson, String optionsJson,
+            long cancel);
+
+    /** tt_request_cancellable: the six parts. */
+    static native String[] requestCancellable(long handle, String product, String method, String path, String json,
+            String optionsJson, long cancel);
+
+    /**
+     * tt_call_many_cancellable with listener.progress(long, long) called on this thread after
+     * each result (listener null: no progress): the six parts.
+     */
+    static native String[] callMany(long handle, String operation, String requestsJson, String optionsJson,
+            BatchProgress listener, long cancel);
+
     static native void setLogListener(LogListener listener, int maxLevel);
 
     /** {@code tt_webhook_parse}: the reply's six parts, as {@link #call} answers. */

@@ -1,6 +1,13 @@
 package io.taptalk.sdk;
 
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongFunction;
 
@@ -23,12 +30,22 @@ import java.util.function.LongFunction;
  * never throws. {@link #close()} waits for calls still running; calls after it throw
  * {@link ClientClosedException} (code 90005; callRaw answers that envelope). A {@code Map}
  * that cannot be written as JSON throws {@link UsageException} (90002) before anything is sent.
+ *
+ * <p><b>Asynchronous calls.</b> Every operation has an {@code ...Async} twin
+ * ({@link #sendtalkSendWhatsappAsync(String)}, {@link #callAsync}, {@link #callManyAsync})
+ * answering a {@link TapTalkFuture}, a {@code CompletableFuture} whose {@code cancel(true)}
+ * cancels the native call (see there for what a cancelled send means). They run on the
+ * executor given to the constructor, or on {@link #defaultExecutor()}.
+ *
+ * <p><b>Sending to many.</b> {@link #callMany} runs one operation for a JSON array of requests,
+ * at most {@code concurrency} at a time, and answers each request's envelope in input order.
  */
 public final class TapTalkClient implements AutoCloseable {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** Freed (and zeroed) only under the write lock, so no call can see it freed. */
     private long handle;
     private volatile boolean closed;
+    private final Executor executor;
 
     /**
      * A client for {@code configJson} (the README lists every key).
@@ -36,12 +53,28 @@ public final class TapTalkClient implements AutoCloseable {
      * @throws ConfigException (90003) naming the key at fault, or {@link UsageException} for null
      */
     public TapTalkClient(String configJson) {
+        this(configJson, defaultExecutor());
+    }
+
+    /**
+     * A client whose asynchronous calls ({@code ...Async}) run on {@code executor}: each
+     * occupies one of its threads while it waits on the network, so a bounded pool bounds
+     * how many run at once (the rest wait in its queue). Not {@code ForkJoinPool.commonPool()}:
+     * blocking calls would starve it.
+     *
+     * @throws ConfigException (90003) naming the key at fault, or {@link UsageException} for null
+     */
+    public TapTalkClient(String configJson, Executor executor) {
+        if (executor == null) {
+            throw new NullPointerException("executor");
+        }
         String[] error = new String[6];
         long created = Native.clientNew(configJson, error);
         if (created == 0) {
             throw TapTalkException.of(new Envelope(error));
         }
         handle = created;
+        this.executor = executor;
     }
 
     /**
@@ -51,6 +84,27 @@ public final class TapTalkClient implements AutoCloseable {
      */
     public TapTalkClient(Map<String, ?> config) {
         this(Json.write(config, "configuration"));
+    }
+
+    /** {@link #TapTalkClient(String, Executor)} with a configuration given as a Map. */
+    public TapTalkClient(Map<String, ?> config, Executor executor) {
+        this(Json.write(config, "configuration"), executor);
+    }
+
+    /**
+     * The executor of clients made without one: a cached pool of daemon threads named
+     * {@code taptalk-async-N}, shared by every such client. A thread is made when a call finds
+     * none idle and ends after 60 s idle, so it grows with the calls in flight (each waits on
+     * the network on its own thread) and costs nothing when quiet. Pass a bounded executor to
+     * the constructor to cap it.
+     */
+    public static Executor defaultExecutor() {
+        return DefaultExecutor.POOL;
+    }
+
+    /** The executor this client's asynchronous calls run on. */
+    public Executor getExecutor() {
+        return executor;
     }
 
     /**
@@ -133,6 +187,76 @@ public final class TapTalkClient implements AutoCloseable {
         return reply == null ? closedEnvelope() : reply;
     }
 
+    /**
+     * {@link #call(String, String, String)} on the client's executor: the future completes
+     * with {@code data} as JSON text or with the {@link TapTalkException}; {@code cancel(true)}
+     * cancels the native call.
+     */
+    public TapTalkFuture<String> callAsync(String operation, String requestJson, String optionsJson) {
+        return TapTalkFuture.start(executor, c -> invoke(operation, requestJson, optionsJson, c), TapTalkClient::dataOf);
+    }
+
+    /** {@link #callAsync(String, String, String)} without options. */
+    public TapTalkFuture<String> callAsync(String operation, String requestJson) {
+        return callAsync(operation, requestJson, null);
+    }
+
+    /** {@link #callAsync(String, String, String)} with a Map request (one that cannot be written as JSON fails the future with {@link UsageException}). */
+    public TapTalkFuture<String> callAsync(String operation, Map<String, ?> request) {
+        String json;
+        try {
+            json = Json.write(request, "request");
+        } catch (UsageException e) {
+            return TapTalkFuture.failed(e);
+        }
+        return callAsync(operation, json, null);
+    }
+
+    /** {@link #callRaw(String, String, String)} on the client's executor: the whole reply, never a {@link TapTalkException}. */
+    public TapTalkFuture<Envelope> callRawAsync(String operation, String requestJson, String optionsJson) {
+        return TapTalkFuture.start(executor, c -> invoke(operation, requestJson, optionsJson, c), TapTalkClient::orClosed);
+    }
+
+    /** {@link #request(String, String, String, String, String)} on the client's executor. */
+    public TapTalkFuture<String> requestAsync(String product, String method, String path, String json, String optionsJson) {
+        return TapTalkFuture.start(executor, c -> invokeRequest(product, method, path, json, optionsJson, c), TapTalkClient::dataOf);
+    }
+
+    /**
+     * Runs {@code operation} for every request of {@code requestsJson} (a JSON array of request
+     * objects), at most {@code concurrency} at a time over this client's pool, and returns the
+     * batch's {@code data} when every result is in:
+     * {@code {"total", "succeeded", "failed", "results": [each request's envelope, in input order]}}.
+     *
+     * <p>One failed request never stops the others, one refused locally costs no network
+     * call, and a send is never repeated once it may have reached the server (its result is
+     * then 91010). A 429 or Retry-After slows the whole batch.
+     *
+     * @param optionsJson null or {@code {"concurrency": 16, "rate_per_second": 50, "retry": {...}}}:
+     *     concurrency 1 to 256 (default 16)
+     * @param progress null, or told {@code (done, total)} after each result, on this thread
+     * @throws UsageException 90001 unknown operation, 90002 not a JSON array;
+     *     {@link ConfigException} 90003 a refused option (field names it)
+     */
+    public String callMany(String operation, String requestsJson, String optionsJson, BatchProgress progress) {
+        return dataOf(invokeMany(operation, requestsJson, optionsJson, progress, 0));
+    }
+
+    /** {@link #callMany} as the whole batch envelope; never throws a {@link TapTalkException}. */
+    public Envelope callManyRaw(String operation, String requestsJson, String optionsJson, BatchProgress progress) {
+        return orClosed(invokeMany(operation, requestsJson, optionsJson, progress, 0));
+    }
+
+    /**
+     * {@link #callMany} on the client's executor; {@code progress} runs on the executor thread
+     * that runs the batch. {@code cancel(true)} cancels the batch: requests not started answer
+     * 91012 "not sent", those in flight end as a cancelled call does; the batch envelope with
+     * every result is then in {@link TapTalkFuture#reply()}.
+     */
+    public TapTalkFuture<String> callManyAsync(String operation, String requestsJson, String optionsJson, BatchProgress progress) {
+        return TapTalkFuture.start(executor, c -> invokeMany(operation, requestsJson, optionsJson, progress, c), TapTalkClient::dataOf);
+    }
+
     // One line per operation; the names are the C ABI's (tt_call).
     public String powertalkSendCustomMessage(String requestJson) { return call("powertalk_send_custom_message", requestJson); }
     public String powertalkSendCustomMessage(Map<String, ?> request) { return call("powertalk_send_custom_message", request); }
@@ -176,6 +300,48 @@ public final class TapTalkClient implements AutoCloseable {
     public String chatbotUpdateCase(Map<String, ?> request) { return call("chatbot_update_case", request); }
     public String chatbotUpdateContact(String requestJson) { return call("chatbot_update_contact", requestJson); }
     public String chatbotUpdateContact(Map<String, ?> request) { return call("chatbot_update_contact", request); }
+
+    // The same operations on the client's executor, each answering a TapTalkFuture.
+    public TapTalkFuture<String> powertalkSendCustomMessageAsync(String requestJson) { return callAsync("powertalk_send_custom_message", requestJson); }
+    public TapTalkFuture<String> powertalkSendCustomMessageAsync(Map<String, ?> request) { return callAsync("powertalk_send_custom_message", request); }
+    public TapTalkFuture<String> powertalkSyncContactsAsync(String requestJson) { return callAsync("powertalk_sync_contacts", requestJson); }
+    public TapTalkFuture<String> powertalkSyncContactsAsync(Map<String, ?> request) { return callAsync("powertalk_sync_contacts", request); }
+    public TapTalkFuture<String> powertalkUpdateUserAsync(String requestJson) { return callAsync("powertalk_update_user", requestJson); }
+    public TapTalkFuture<String> powertalkUpdateUserAsync(Map<String, ?> request) { return callAsync("powertalk_update_user", request); }
+    public TapTalkFuture<String> powertalkCreateOrUpdateRoomAsync(String requestJson) { return callAsync("powertalk_create_or_update_room", requestJson); }
+    public TapTalkFuture<String> powertalkCreateOrUpdateRoomAsync(Map<String, ?> request) { return callAsync("powertalk_create_or_update_room", request); }
+    public TapTalkFuture<String> powertalkRequestAuthTicketAsync(String requestJson) { return callAsync("powertalk_request_auth_ticket", requestJson); }
+    public TapTalkFuture<String> powertalkRequestAuthTicketAsync(Map<String, ?> request) { return callAsync("powertalk_request_auth_ticket", request); }
+    public TapTalkFuture<String> sendtalkSendWhatsappAsync(String requestJson) { return callAsync("sendtalk_send_whatsapp", requestJson); }
+    public TapTalkFuture<String> sendtalkSendWhatsappAsync(Map<String, ?> request) { return callAsync("sendtalk_send_whatsapp", request); }
+    public TapTalkFuture<String> sendtalkGetStatusAsync(String requestJson) { return callAsync("sendtalk_get_status", requestJson); }
+    public TapTalkFuture<String> sendtalkGetStatusAsync(Map<String, ?> request) { return callAsync("sendtalk_get_status", request); }
+    public TapTalkFuture<String> sendtalkCheckWhatsappPhoneAsync(String requestJson) { return callAsync("sendtalk_check_whatsapp_phone", requestJson); }
+    public TapTalkFuture<String> sendtalkCheckWhatsappPhoneAsync(Map<String, ?> request) { return callAsync("sendtalk_check_whatsapp_phone", request); }
+    public TapTalkFuture<String> sendtalkCreateWhatsappVerificationAsync(String requestJson) { return callAsync("sendtalk_create_whatsapp_verification", requestJson); }
+    public TapTalkFuture<String> sendtalkCreateWhatsappVerificationAsync(Map<String, ?> request) { return callAsync("sendtalk_create_whatsapp_verification", request); }
+    public TapTalkFuture<String> onetalkSendWhatsappAsync(String requestJson) { return callAsync("onetalk_send_whatsapp", requestJson); }
+    public TapTalkFuture<String> onetalkSendWhatsappAsync(Map<String, ?> request) { return callAsync("onetalk_send_whatsapp", request); }
+    public TapTalkFuture<String> onetalkSendWhatsappTemplateAsync(String requestJson) { return callAsync("onetalk_send_whatsapp_template", requestJson); }
+    public TapTalkFuture<String> onetalkSendWhatsappTemplateAsync(Map<String, ?> request) { return callAsync("onetalk_send_whatsapp_template", request); }
+    public TapTalkFuture<String> onetalkGetUpdatedCasesAsync(String requestJson) { return callAsync("onetalk_get_updated_cases", requestJson); }
+    public TapTalkFuture<String> onetalkGetUpdatedCasesAsync(Map<String, ?> request) { return callAsync("onetalk_get_updated_cases", request); }
+    public TapTalkFuture<String> onetalkUpdateCaseAsync(String requestJson) { return callAsync("onetalk_update_case", requestJson); }
+    public TapTalkFuture<String> onetalkUpdateCaseAsync(Map<String, ?> request) { return callAsync("onetalk_update_case", request); }
+    public TapTalkFuture<String> onetalkRequestUserAuthTicketAsync(String requestJson) { return callAsync("onetalk_request_user_auth_ticket", requestJson); }
+    public TapTalkFuture<String> onetalkRequestUserAuthTicketAsync(Map<String, ?> request) { return callAsync("onetalk_request_user_auth_ticket", request); }
+    public TapTalkFuture<String> onetalkSyncUserContactAsync(String requestJson) { return callAsync("onetalk_sync_user_contact", requestJson); }
+    public TapTalkFuture<String> onetalkSyncUserContactAsync(Map<String, ?> request) { return callAsync("onetalk_sync_user_contact", request); }
+    public TapTalkFuture<String> chatbotSendMessagesAsync(String requestJson) { return callAsync("chatbot_send_messages", requestJson); }
+    public TapTalkFuture<String> chatbotSendMessagesAsync(Map<String, ?> request) { return callAsync("chatbot_send_messages", request); }
+    public TapTalkFuture<String> chatbotHandoverCaseAsync(String requestJson) { return callAsync("chatbot_handover_case", requestJson); }
+    public TapTalkFuture<String> chatbotHandoverCaseAsync(Map<String, ?> request) { return callAsync("chatbot_handover_case", request); }
+    public TapTalkFuture<String> chatbotCloseCaseAsync(String requestJson) { return callAsync("chatbot_close_case", requestJson); }
+    public TapTalkFuture<String> chatbotCloseCaseAsync(Map<String, ?> request) { return callAsync("chatbot_close_case", request); }
+    public TapTalkFuture<String> chatbotUpdateCaseAsync(String requestJson) { return callAsync("chatbot_update_case", requestJson); }
+    public TapTalkFuture<String> chatbotUpdateCaseAsync(Map<String, ?> request) { return callAsync("chatbot_update_case", request); }
+    public TapTalkFuture<String> chatbotUpdateContactAsync(String requestJson) { return callAsync("chatbot_update_contact", requestJson); }
+    public TapTalkFuture<String> chatbotUpdateContactAsync(Map<String, ?> request) { return callAsync("chatbot_update_contact", request); }
 
     /**
      * Closes the client: later calls fail with {@link ClientClosedException} (90005); calls
@@ -221,9 +387,36 @@ public final class TapTalkClient implements AutoCloseable {
         return withHandle(h -> new Envelope(Native.call(h, operation, requestJson, optionsJson)));
     }
 
+    /** The reply of a call {@code cancel} (a native handle, or 0) can cancel, or null when closed. */
+    private Envelope invoke(String operation, String requestJson, String optionsJson, long cancel) {
+        return withHandle(h -> new Envelope(Native.callCancellable(h, operation, requestJson, optionsJson, cancel)));
+    }
+
     /** The reply, or null when the client is closed. */
     private Envelope invokeRequest(String product, String method, String path, String json, String optionsJson) {
         return withHandle(h -> new Envelope(Native.request(h, product, method, path, json, optionsJson)));
+    }
+
+    /** The reply of a raw request {@code cancel} can cancel, or null when closed. */
+    private Envelope invokeRequest(String product, String method, String path, String json, String optionsJson,
+            long cancel) {
+        return withHandle(h -> new Envelope(Native.requestCancellable(h, product, method, path, json, optionsJson, cancel)));
+    }
+
+    /** A batch's reply ({@code cancel}: a native handle, or 0), or null when closed. */
+    private Envelope invokeMany(String operation, String requestsJson, String optionsJson, BatchProgress progress,
+            long cancel) {
+        BatchProgress listener = progress == null ? null : new GuardedProgress(progress);
+        return withHandle(h -> new Envelope(Native.callMany(h, operation, requestsJson, optionsJson, listener, cancel)));
+    }
+
+    /** {@code data}, or the exception of a failed (or closed: 90005) reply. */
+    private static String dataOf(Envelope reply) {
+        return orClosed(reply).dataOrThrow();
+    }
+
+    private static Envelope orClosed(Envelope reply) {
+        return reply == null ? closedEnvelope() : reply;
     }
 
     /**
@@ -269,5 +462,38 @@ public final class TapTalkClient implements AutoCloseable {
     /** The envelope a call on a closed client answers: code 90005, as in every binding. */
     static Envelope closedEnvelope() {
         return Envelope.local(400, "90005", "The client is closed");
+    }
+
+    /** Keeps a progress listener's exception on the Java side (the native side clears one too). */
+    private static final class GuardedProgress implements BatchProgress {
+        private final BatchProgress inner;
+
+        GuardedProgress(BatchProgress inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void progress(long done, long total) {
+            try {
+                inner.progress(done, total);
+            } catch (RuntimeException e) {
+                // Dropped with its report: a listener must never break the batch.
+            }
+        }
+    }
+
+    /** The default executor, made on first use. */
+    private static final class DefaultExecutor {
+        static final ExecutorService POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                new SynchronousQueue<Runnable>(), new ThreadFactory() {
+                    private final AtomicInteger count = new AtomicInteger();
+
+                    @Override
+                    public Thread newThread(Runnable task) {
+                        Thread thread = new Thread(task, "taptalk-async-" + count.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    }
+                });
     }
 }

@@ -39,6 +39,7 @@ package io.taptalk.sdk;
  *     +-- ReplyTooLargeException   91009
  *     +-- OutcomeUnknownException  91010: a send MAY have been delivered and was not retried
  *     +-- ProxyException           91011: the proxy failed or refused; nothing was sent
+ *     +-- CancelledException       91012: the call was cancelled (data.maybe_sent)
  * </pre>
  *
  * Unchecked, like the exceptions of most Android and Kotlin-facing APIs.
@@ -123,6 +124,7 @@ public class TapTalkException extends RuntimeException {
             case "91009": return new ReplyTooLargeException(envelope);
             case "91010": return new OutcomeUnknownException(envelope);
             case "91011": return new ProxyException(envelope);
+            case "91012": return new CancelledException(envelope);
             case "92001": return new PaginationException(envelope);
             case "93001":
             case "93002":

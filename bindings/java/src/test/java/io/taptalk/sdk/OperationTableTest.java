@@ -15,7 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * TapTalkClient's typed methods are exactly the operations of the loaded library's own table
+ * TapTalkClient's typed methods (and their {@code ...Async} twins) are exactly the operations
+ * of the loaded library's own table
  * ({@code tt_operations()}, read through the test-only JNI helper {@code native_threads.c}
  * from the very libtaptalk.so the binding loaded), not a count written in a test.
  */
@@ -56,14 +57,19 @@ class OperationTableTest {
             assertTrue(name.startsWith(products.get(i) + "_"), name);
             String method = camel(name);
             wanted.add(method);
+            wanted.add(method + "Async");
             for (Class<?> request : new Class<?>[] {String.class, Map.class}) {
-                try {
-                    Method m = TapTalkClient.class.getMethod(method, request);
-                    if (m.getReturnType() != String.class) {
-                        problems.add(method + "(" + request.getSimpleName() + ") does not return String");
+                for (String variant : new String[] {method, method + "Async"}) {
+                    Class<?> returns = variant.equals(method) ? String.class : TapTalkFuture.class;
+                    try {
+                        Method m = TapTalkClient.class.getMethod(variant, request);
+                        if (m.getReturnType() != returns) {
+                            problems.add(variant + "(" + request.getSimpleName() + ") does not return "
+                                    + returns.getSimpleName());
+                        }
+                    } catch (NoSuchMethodException e) {
+                        problems.add("no " + variant + "(" + request.getSimpleName() + ")");
                     }
-                } catch (NoSuchMethodException e) {
-                    problems.add("no " + method + "(" + request.getSimpleName() + ")");
                 }
             }
         }
