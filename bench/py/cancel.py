@@ -24,6 +24,11 @@ import taptalk
 
 PHONE = "6281212345678"
 
+# Ctrl-C raises KeyboardInterrupt here even when this was started as a background job: a
+# shell without job control (`cmd &`, CI runners, nohup scripts) starts those with SIGINT
+# ignored, Python then leaves it ignored, and the Ctrl-C rows would wait for nothing.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 def full_listener():
     """A listener with a full accept queue: a connect to it waits (kept open by the caller)."""
