@@ -251,6 +251,7 @@ const char *tt_operations(void);
 // Runs one operation for every request of `requests_json`, a JSON array of request objects
 // (each as the operation takes it), at most `concurrency` at a time over the client's pool.
 //
+// \param client        the client whose pool and settings every request uses.
 // \param operation     the operation's name, as for `tt_call`.
 // \param requests_json a JSON array of request objects.
 // \param options_json  NULL or {"concurrency": 16, "rate_per_second": 50, "retry": {...}}:
@@ -887,6 +888,7 @@ char *tt_reply_get(const char *reply,
 // operation gets: the product's key header, timeouts, the size cap, no redirects, the
 // envelope check, retries and log lines without keys.
 //
+// \param client        the client whose key, settings and pool the request uses.
 // \param product       "powertalk", "sendtalk" or "onetalk" (must be configured).
 // \param method        "GET" or "POST".
 // \param path          a path under the product's base URL, e.g.

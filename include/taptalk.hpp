@@ -201,8 +201,8 @@ inline Reply Reply::value() && {
     X(chatbot_update_contact)
 
 #define TAPTALK_HPP_NAME(name) #name,
-/// The names of the operations this header has methods for (Client::<name>), as tt_call
-/// takes them.
+/// The names of the operations this header has methods for (one Client method each, of the
+/// same name), as tt_call takes them.
 inline constexpr std::string_view operation_names[] = {TAPTALK_HPP_OPERATIONS(TAPTALK_HPP_NAME)};
 #undef TAPTALK_HPP_NAME
 

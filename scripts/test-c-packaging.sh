@@ -219,13 +219,25 @@ step "C++: value() on a named reply does not compile, and says why" bash -c "
   grep -q 'taptalk::Reply::value() consumes the reply: call it on the temporary' value_on_lvalue.err &&
   ${cxx[*]} -fsyntax-only -DTAPTALK_CONTROL $(pc "$prefix" --cflags taptalk) value_on_lvalue.cpp"
 
-# The README's programs compile as shown (they need a real key to run).
-awk '/^\/\* hello.c \*\//, /^```$/' "$root/README.md" | grep -v '^```' >hello.c
-awk '/^\/\/ hello.cpp/, /^```$/' "$root/README.md" | grep -v '^```' >hello.cpp
-step "README's hello.c and hello.cpp compile and link (-Wall -Wextra -Werror -pedantic)" bash -c "
+# The guides' first programs compile as shown against the installed prefix (they need a real
+# key to run; scripts/test-docs.sh compiles every snippet against the tree as well).
+awk '/^\/\* hello.c \*\//, /^```$/' "$root/docs/src/c.md" | grep -v '^```' >hello.c
+awk '/^\/\/ hello.cpp/, /^```$/' "$root/docs/src/cpp.md" | grep -v '^```' >hello.cpp
+step "the guides' hello.c and hello.cpp compile and link (-Wall -Wextra -Werror -pedantic)" bash -c "
   test -s hello.c && test -s hello.cpp &&
   gcc -std=c99 -Wall -Wextra -Werror -pedantic hello.c -o hello-c $(pc "$prefix" --cflags --libs taptalk) &&
   g++ -std=c++17 -Wall -Wextra -Werror -pedantic hello.cpp -o hello-cpp $(pc "$prefix" --cflags --libs taptalk)"
+
+# The CMake consumer example (examples/cpp-cmake) as a user builds it: find_package and
+# taptalk::taptalk, no standard of its own. Configured with C++11 on purpose: the target's
+# cxx_std_17 must raise it, or taptalk.hpp would not compile.
+cp -r "$root/examples/cpp-cmake" cpp-cmake
+step "examples/cpp-cmake: find_package, CMAKE_CXX_STANDARD=11 raised to 17 by taptalk::taptalk, builds" \
+  bash -c "cmake -S cpp-cmake -B cpp-cmake/build -DCMAKE_PREFIX_PATH='$prefix' -DCMAKE_CXX_STANDARD=11 \
+             -DCMAKE_CXX_FLAGS='-Wall -Wextra -Werror' && cmake --build cpp-cmake/build"
+printf '#!/bin/sh\nexec "%s/cpp-cmake/build/send_whatsapp" 6281212345678 "$1"\n' "$consumers" >send_whatsapp.sh
+chmod +x send_whatsapp.sh
+step "examples/cpp-cmake: sends one message to the sandbox" eval "use_valgrind=0 run_program ./send_whatsapp.sh"
 
 # libtaptalk.a beside another Rust staticlib made by the same rustc (README: what clashes).
 printf '#[no_mangle]\npub extern "C" fn other_answer() -> i32 { vec![1, 2, 3].iter().sum() }\n' >other.rs

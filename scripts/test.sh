@@ -22,6 +22,9 @@ bash scripts/test-java.sh 2>&1 | tee -a "$log"
 bash scripts/test-mobile-build.sh 2>&1 | tee -a "$log"
 # Swift: only its module map can be checked here (clang -fmodules); no Swift compiler.
 bash scripts/test-swift-modulemap.sh 2>&1 | tee -a "$log"
+# The documentation: the book builds with no broken link, every snippet runs or compiles,
+# the reference tables and binding lists match the code (scripts/test-docs.sh).
+bash scripts/test-docs.sh 2>&1 | tee -a "$log"
 # The release artifacts (scripts/release.sh: wheels, sdist, tarballs, jar for x86_64 and
 # aarch64), each installed or linked as a user would with cargo out of reach, aarch64 under
 # qemu, and the Rust suite built for aarch64 run under qemu (~9 minutes on a fresh machine).

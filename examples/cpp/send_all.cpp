@@ -1,13 +1,15 @@
 // Runs every taptalk operation from C++ against a taptalk-sandbox and checks the replies.
-//
-//   cmake -B build && cmake --build build && cmake --install build --prefix "$HOME/.local"
-//   export PKG_CONFIG_PATH="$HOME/.local/lib/pkgconfig"
-//   g++ -std=c++17 -Wall -Wextra -Werror send_all.cpp -o send_all
-//       $(pkg-config --cflags --libs taptalk) -Wl,-rpath,"$(pkg-config --variable=libdir taptalk)"
-//   cargo run -p taptalk-sandbox -- --listen 127.0.0.1:8080 &
-//   ./send_all http://127.0.0.1:8080
-//
-// The keys are the sandbox's defaults. Exits 0 when every check holds.
+/*
+     cmake -B build && cmake --build build && cmake --install build --prefix "$HOME/.local"
+     export PKG_CONFIG_PATH="$HOME/.local/lib/pkgconfig"
+     g++ -std=c++17 -Wall -Wextra -Werror send_all.cpp -o send_all \
+         $(pkg-config --cflags --libs taptalk) -Wl,-rpath,"$(pkg-config --variable=libdir taptalk)"
+     cargo run -p taptalk-sandbox -- --listen 127.0.0.1:8080 &
+     ./send_all http://127.0.0.1:8080
+
+   (A block comment, so that the command can carry its line continuation: a `//` line ending
+   in a backslash would swallow the next line.) The keys are the sandbox's defaults. Exits 0
+   when every check holds. */
 #include <cstdlib>
 #include <iostream>
 #include <string>

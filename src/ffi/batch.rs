@@ -18,6 +18,7 @@ pub type TtProgressCallback =
 /// Runs one operation for every request of `requests_json`, a JSON array of request objects
 /// (each as the operation takes it), at most `concurrency` at a time over the client's pool.
 ///
+/// \param client        the client whose pool and settings every request uses.
 /// \param operation     the operation's name, as for `tt_call`.
 /// \param requests_json a JSON array of request objects.
 /// \param options_json  NULL or {"concurrency": 16, "rate_per_second": 50, "retry": {...}}:

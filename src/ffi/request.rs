@@ -14,6 +14,7 @@ use crate::text::quoted;
 /// operation gets: the product's key header, timeouts, the size cap, no redirects, the
 /// envelope check, retries and log lines without keys.
 ///
+/// \param client        the client whose key, settings and pool the request uses.
 /// \param product       "powertalk", "sendtalk" or "onetalk" (must be configured).
 /// \param method        "GET" or "POST".
 /// \param path          a path under the product's base URL, e.g.

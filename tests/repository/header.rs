@@ -1,12 +1,12 @@
 //! The committed C header matches the code and documents every export; every operation of
-//! the table has its export (with method and path in its doc comment) and its rows in the
-//! README and the Python README; every error code is a `TT_ERR_*` constant and a README row.
+//! the table has its export (with method and path in its doc comment) and its row in the
+//! Python README; every error code is a `TT_ERR_*` constant. (The book's tables of both are
+//! generated from the code: `docs.rs`.)
 
 use taptalk::{LocalCode, Operation};
 
 const COMMITTED: &str = include_str!("../../include/taptalk.h");
 const GENERATED: &str = include_str!(concat!(env!("OUT_DIR"), "/taptalk.h"));
-const README: &str = include_str!("../../README.md");
 const PYTHON_README: &str = include_str!("../../bindings/python/README.md");
 
 #[test]
@@ -109,21 +109,9 @@ fn every_operation_has_an_export_naming_its_method_and_path() {
 }
 
 #[test]
-fn every_operation_has_a_row_in_the_readme_and_the_python_readme() {
+fn every_operation_has_a_row_in_the_python_readme() {
+    // The book's operation table is generated from the table itself (tests/repository/docs.rs).
     for &op in Operation::ALL {
-        let export = format!("`tt_{}`", op.name());
-        let row = README
-            .lines()
-            .find(|l| l.starts_with('|') && l.contains(&export))
-            .unwrap_or_else(|| panic!("README: no operation row for {export}"));
-        assert!(
-            row.contains(&format!("{} ", op.method().as_str())) && row.contains(op.path()),
-            "README row for {export} must give its method and path: {row}"
-        );
-        assert!(
-            row.contains(if op.may_repeat() { "safe" } else { "never" }),
-            "README row for {export} must say whether it may be repeated: {row}"
-        );
         let (product, method) = op.name().split_once('_').unwrap();
         let python = format!("`client.{product}.{method}(");
         assert!(
@@ -136,13 +124,8 @@ fn every_operation_has_a_row_in_the_readme_and_the_python_readme() {
 }
 
 #[test]
-fn every_error_code_is_a_header_constant_and_a_readme_row() {
+fn every_error_code_is_a_header_constant() {
     for &code in LocalCode::ALL {
-        let status = if code.takes_http_status() {
-            "<http>".to_owned()
-        } else {
-            code.status().to_string()
-        };
         let constant = format!(" = {},", code.number());
         assert!(
             COMMITTED
@@ -150,24 +133,6 @@ fn every_error_code_is_a_header_constant_and_a_readme_row() {
                 .any(|l| l.trim_start().starts_with("TT_ERR_") && l.ends_with(&constant)),
             "header lacks a TT_ERR_ constant for {}",
             code.number()
-        );
-        let readme_row = format!("| {} | {status} |", code.code());
-        let row = README
-            .lines()
-            .find(|l| l.starts_with(&readme_row))
-            .unwrap_or_else(|| panic!("README table lacks: {readme_row}"));
-        // The last column says whether the request had been sent.
-        let sent = row.trim_end_matches('|').rsplit('|').next().unwrap();
-        let says = match code.sent() {
-            taptalk::Sent::No => sent.trim() == "no",
-            taptalk::Sent::Maybe => sent.contains("maybe") || sent.contains("unknown"),
-            _ => sent.trim().starts_with("yes"),
-        };
-        assert!(
-            says,
-            "README row for {}: {sent:?} vs {:?}",
-            code.code(),
-            code.sent()
         );
     }
     // The header's constants come from the enum; LocalCode::ALL must list every one.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import ssl
 import tempfile
 import textwrap
@@ -107,7 +108,8 @@ def documented_snippet(where: str) -> str:
     if where == "README.md":
         with open(os.path.join(PACKAGE_ROOT, "README.md"), encoding="utf-8") as f:
             section = f.read().split("### Platform trust", 1)[1]
-        return section.split("```python\n", 1)[1].split("```", 1)[0]
+        # The block's info string may carry the docs check's marker ("python,no-run").
+        return re.split(r"```python[^\n]*\n", section, maxsplit=1)[1].split("```", 1)[0]
     doc = taptalk._trust.__doc__ or ""
     lines = doc.split("::\n", 1)[1].splitlines()
     block = []
