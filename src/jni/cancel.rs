@@ -13,7 +13,7 @@ use jni::signature::{Primitive, ReturnType};
 use jni::sys::{jlong, jobjectArray, jvalue};
 use jni::JNIEnv;
 
-use super::{c_string, guarded, opt_ptr, take, to_java};
+use super::{c_strings, guarded, opt_ptr, take, to_java};
 use crate::ffi::{
     tt_call_cancellable, tt_call_many_cancellable, tt_cancel, tt_cancel_free, tt_cancel_new,
     tt_request_cancellable, TtCancel, TtClient,
@@ -66,14 +66,15 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_callCancellable<'l>(
     cancel: jlong,
 ) -> jobjectArray {
     let reply = guarded(|| {
-        let strings = (|| {
-            Ok::<_, String>((
-                c_string(&mut env, &operation, "operation")?,
-                c_string(&mut env, &request_json, "request_json")?,
-                c_string(&mut env, &options_json, "options_json")?,
-            ))
-        })();
-        let (operation, request, options) = match strings {
+        let strings = c_strings(
+            &mut env,
+            [
+                (&operation, "operation"),
+                (&request_json, "request_json"),
+                (&options_json, "options_json"),
+            ],
+        );
+        let [operation, request, options] = match strings {
             Ok(strings) => strings,
             Err(envelope) => return envelope,
         };
@@ -110,16 +111,17 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_requestCancellable<'l>(
     cancel: jlong,
 ) -> jobjectArray {
     let reply = guarded(|| {
-        let strings = (|| {
-            Ok::<_, String>((
-                c_string(&mut env, &product, "product")?,
-                c_string(&mut env, &method, "method")?,
-                c_string(&mut env, &path, "path")?,
-                c_string(&mut env, &json, "json")?,
-                c_string(&mut env, &options_json, "options_json")?,
-            ))
-        })();
-        let (product, method, path, json, options) = match strings {
+        let strings = c_strings(
+            &mut env,
+            [
+                (&product, "product"),
+                (&method, "method"),
+                (&path, "path"),
+                (&json, "json"),
+                (&options_json, "options_json"),
+            ],
+        );
+        let [product, method, path, json, options] = match strings {
             Ok(strings) => strings,
             Err(envelope) => return envelope,
         };
@@ -193,14 +195,15 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_callMany<'l>(
     cancel: jlong,
 ) -> jobjectArray {
     let reply = guarded(|| {
-        let strings = (|| {
-            Ok::<_, String>((
-                c_string(&mut env, &operation, "operation")?,
-                c_string(&mut env, &requests_json, "requests_json")?,
-                c_string(&mut env, &options_json, "options_json")?,
-            ))
-        })();
-        let (operation, requests, options) = match strings {
+        let strings = c_strings(
+            &mut env,
+            [
+                (&operation, "operation"),
+                (&requests_json, "requests_json"),
+                (&options_json, "options_json"),
+            ],
+        );
+        let [operation, requests, options] = match strings {
             Ok(strings) => strings,
             Err(envelope) => return envelope,
         };

@@ -26,7 +26,7 @@ use jni::sys::{jint, jlong, jobjectArray, jstring, jvalue};
 use jni::JNIEnv;
 
 use crate::envelope::{Envelope, LocalCode};
-use crate::ffi::{tt_call, tt_client_free, tt_client_new, tt_request, tt_string_free, TtClient};
+use crate::ffi::{tt_client_free, tt_client_new, tt_string_free, TtClient};
 use crate::panic::panic_envelope;
 
 mod cancel;
@@ -82,6 +82,19 @@ fn c_string(env: &mut JNIEnv, s: &JString, name: &str) -> Result<Option<CString>
             e.nul_position()
         ))
     })
+}
+
+/// Several Java strings as C strings, in order (each `None` for a Java null); the first that
+/// cannot be read, or holds U+0000, answers its envelope, naming it.
+fn c_strings<const N: usize>(
+    env: &mut JNIEnv,
+    strings: [(&JString, &str); N],
+) -> Result<[Option<CString>; N], String> {
+    let mut out: [Option<CString>; N] = std::array::from_fn(|_| None);
+    for (slot, (s, name)) in out.iter_mut().zip(strings) {
+        *slot = c_string(env, s, name)?;
+    }
+    Ok(out)
 }
 
 fn local(message: String) -> String {
@@ -196,37 +209,23 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_clientFree<'l>(
 /// `tt_call`, answered as `{envelope, status, code, message, field, data}`.
 #[no_mangle]
 pub extern "system" fn Java_io_taptalk_sdk_Native_call<'l>(
-    mut env: JNIEnv<'l>,
-    _class: JClass<'l>,
+    env: JNIEnv<'l>,
+    class: JClass<'l>,
     handle: jlong,
     operation: JString<'l>,
     request_json: JString<'l>,
     options_json: JString<'l>,
 ) -> jobjectArray {
-    let reply = guarded(|| {
-        let strings = (|| {
-            Ok::<_, String>((
-                c_string(&mut env, &operation, "operation")?,
-                c_string(&mut env, &request_json, "request_json")?,
-                c_string(&mut env, &options_json, "options_json")?,
-            ))
-        })();
-        let (operation, request, options) = match strings {
-            Ok(strings) => strings,
-            Err(envelope) => return envelope,
-        };
-        // SAFETY: the handle is live (the Java client holds its read lock across the call,
-        // and frees only under the write lock); the strings are NULL or NUL-terminated.
-        unsafe {
-            take(tt_call(
-                handle as *const TtClient,
-                opt_ptr(&operation),
-                opt_ptr(&request),
-                opt_ptr(&options),
-            ))
-        }
-    });
-    to_java(&mut env, reply)
+    // A NULL cancellation handle makes tt_call_cancellable exactly tt_call: one body for both.
+    cancel::Java_io_taptalk_sdk_Native_callCancellable(
+        env,
+        class,
+        handle,
+        operation,
+        request_json,
+        options_json,
+        0,
+    )
 }
 
 /// `static native String[] request(long handle, String product, String method, String path,
@@ -235,8 +234,8 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_call<'l>(
 #[allow(clippy::too_many_arguments)]
 #[no_mangle]
 pub extern "system" fn Java_io_taptalk_sdk_Native_request<'l>(
-    mut env: JNIEnv<'l>,
-    _class: JClass<'l>,
+    env: JNIEnv<'l>,
+    class: JClass<'l>,
     handle: jlong,
     product: JString<'l>,
     method: JString<'l>,
@@ -244,34 +243,18 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_request<'l>(
     json: JString<'l>,
     options_json: JString<'l>,
 ) -> jobjectArray {
-    let reply = guarded(|| {
-        let strings = (|| {
-            Ok::<_, String>((
-                c_string(&mut env, &product, "product")?,
-                c_string(&mut env, &method, "method")?,
-                c_string(&mut env, &path, "path")?,
-                c_string(&mut env, &json, "json")?,
-                c_string(&mut env, &options_json, "options_json")?,
-            ))
-        })();
-        let (product, method, path, json, options) = match strings {
-            Ok(strings) => strings,
-            Err(envelope) => return envelope,
-        };
-        // SAFETY: the handle is live (the Java client holds its read lock across the call,
-        // and frees only under the write lock); the strings are NULL or NUL-terminated.
-        unsafe {
-            take(tt_request(
-                handle as *const TtClient,
-                opt_ptr(&product),
-                opt_ptr(&method),
-                opt_ptr(&path),
-                opt_ptr(&json),
-                opt_ptr(&options),
-            ))
-        }
-    });
-    to_java(&mut env, reply)
+    // As `call`: tt_request_cancellable with a NULL handle is tt_request.
+    cancel::Java_io_taptalk_sdk_Native_requestCancellable(
+        env,
+        class,
+        handle,
+        product,
+        method,
+        path,
+        json,
+        options_json,
+        0,
+    )
 }
 
 /// `static native void setLogListener(Object listener, int maxLevel)`: forwards the library's

@@ -10,7 +10,7 @@ use jni::objects::{JByteArray, JClass, JString};
 use jni::sys::{jobjectArray, jstring};
 use jni::JNIEnv;
 
-use super::{c_string, guarded, local, opt_ptr, take, to_java};
+use super::{c_strings, guarded, local, opt_ptr, take, to_java};
 use crate::ffi::{tt_reply_get, tt_string_free, tt_webhook_parse};
 
 /// `static native String[] webhookParse(String headersJson, byte[] body, String secret,
@@ -25,14 +25,15 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_webhookParse<'l>(
     options_json: JString<'l>,
 ) -> jobjectArray {
     let reply = guarded(|| {
-        let strings = (|| {
-            Ok::<_, String>((
-                c_string(&mut env, &headers_json, "headers_json")?,
-                c_string(&mut env, &secret, "secret")?,
-                c_string(&mut env, &options_json, "options_json")?,
-            ))
-        })();
-        let (headers, secret, options) = match strings {
+        let strings = c_strings(
+            &mut env,
+            [
+                (&headers_json, "headers_json"),
+                (&secret, "secret"),
+                (&options_json, "options_json"),
+            ],
+        );
+        let [headers, secret, options] = match strings {
             Ok(strings) => strings,
             Err(envelope) => return envelope,
         };
@@ -74,10 +75,9 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_replyGet<'l>(
 ) -> jstring {
     let value = crate::panic::guard(
         || {
-            let (Ok(Some(json)), Ok(Some(pointer))) = (
-                c_string(&mut env, &json, "json"),
-                c_string(&mut env, &pointer, "pointer"),
-            ) else {
+            let Ok([Some(json), Some(pointer)]) =
+                c_strings(&mut env, [(&json, "json"), (&pointer, "pointer")])
+            else {
                 return None;
             };
             // SAFETY: two NUL-terminated strings.
