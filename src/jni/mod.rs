@@ -2,9 +2,10 @@
 //! compiled into libtaptalk itself with the cargo feature `jni`, so that an Android app ships
 //! one file per ABI (`jniLibs/<abi>/libtaptalk.so`) and no JNI glue library of its own.
 //!
-//! Every function is a thin shim over the C ABI (`tt_client_new`, `tt_call`, `tt_request`,
-//! `tt_client_free`; the case cursor's in `jni/cursor.rs`, webhooks' and `tt_reply_get` in
-//! `jni/webhook.rs`, cancellation and batches in `jni/cancel.rs`): the Java side gets exactly
+//! Every function is a thin shim over the C ABI (`tt_client_new`, `tt_client_free` here; the
+//! calls, `tt_call`, `tt_request`, their cancellable twins, the cancellation handles and
+//! batches in `jni/calls.rs`; the case cursor's in `jni/cursor.rs`, webhooks' and
+//! `tt_reply_get` in `jni/webhook.rs`): the Java side gets exactly
 //! what C callers get. Rules held here:
 //! - no Rust panic unwinds into the JVM (`catch_unwind` around every body; a panic becomes
 //!   the 90004 envelope, like at the C boundary);
@@ -29,7 +30,7 @@ use crate::envelope::{Envelope, LocalCode};
 use crate::ffi::{tt_client_free, tt_client_new, tt_string_free, TtClient};
 use crate::panic::panic_envelope;
 
-mod cancel;
+mod calls;
 mod cursor;
 mod verifier;
 mod webhook;
@@ -203,58 +204,6 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_clientFree<'l>(
     // SAFETY: the Java client passes a handle from clientNew exactly once (tt_client_free
     // itself catches panics).
     unsafe { tt_client_free(handle as *mut TtClient) }
-}
-
-/// `static native String[] call(long handle, String operation, String request, String options)`:
-/// `tt_call`, answered as `{envelope, status, code, message, field, data}`.
-#[no_mangle]
-pub extern "system" fn Java_io_taptalk_sdk_Native_call<'l>(
-    env: JNIEnv<'l>,
-    class: JClass<'l>,
-    handle: jlong,
-    operation: JString<'l>,
-    request_json: JString<'l>,
-    options_json: JString<'l>,
-) -> jobjectArray {
-    // A NULL cancellation handle makes tt_call_cancellable exactly tt_call: one body for both.
-    cancel::Java_io_taptalk_sdk_Native_callCancellable(
-        env,
-        class,
-        handle,
-        operation,
-        request_json,
-        options_json,
-        0,
-    )
-}
-
-/// `static native String[] request(long handle, String product, String method, String path,
-/// String json, String options)`: `tt_request`, answered as `call` answers.
-// The argument list is the Java declaration's, which mirrors tt_request's.
-#[allow(clippy::too_many_arguments)]
-#[no_mangle]
-pub extern "system" fn Java_io_taptalk_sdk_Native_request<'l>(
-    env: JNIEnv<'l>,
-    class: JClass<'l>,
-    handle: jlong,
-    product: JString<'l>,
-    method: JString<'l>,
-    path: JString<'l>,
-    json: JString<'l>,
-    options_json: JString<'l>,
-) -> jobjectArray {
-    // As `call`: tt_request_cancellable with a NULL handle is tt_request.
-    cancel::Java_io_taptalk_sdk_Native_requestCancellable(
-        env,
-        class,
-        handle,
-        product,
-        method,
-        path,
-        json,
-        options_json,
-        0,
-    )
 }
 
 /// `static native void setLogListener(Object listener, int maxLevel)`: forwards the library's

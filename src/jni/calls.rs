@@ -1,7 +1,8 @@
-//! JNI entry points for calls that can be cancelled and for batches (issue 19), behind
-//! `io.taptalk.sdk.TapTalkFuture` and `TapTalkClient.callMany`: thin shims over the C ABI's
-//! `tt_cancel_*`, `tt_call_cancellable`, `tt_request_cancellable` and
-//! `tt_call_many_cancellable`, under the rules of `jni/mod.rs` (every body through
+//! JNI entry points for the calls: `call` and `request`, their cancellable twins behind
+//! `io.taptalk.sdk.TapTalkFuture`, the cancellation handles, and `TapTalkClient.callMany`:
+//! thin shims over the C ABI's `tt_call_cancellable`, `tt_request_cancellable`, `tt_cancel_*`
+//! and `tt_call_many_cancellable` (a NULL cancellation handle makes the first two `tt_call`
+//! and `tt_request`), under the rules of `jni/mod.rs` (every body through
 //! `crate::panic::guard`; no Java exception left pending, a progress listener's cleared where
 //! it is thrown). Replies cross as the same `String[6]` as `call`'s.
 
@@ -51,6 +52,58 @@ pub extern "system" fn Java_io_taptalk_sdk_Native_cancelFree<'l>(
     // SAFETY: 0 or a handle from cancelNew, freed exactly once (tt_cancel_free itself
     // catches panics).
     unsafe { tt_cancel_free(cancel as *mut TtCancel) }
+}
+
+/// `static native String[] call(long handle, String operation, String request, String options)`:
+/// `tt_call`, answered as `{envelope, status, code, message, field, data}`.
+#[no_mangle]
+pub extern "system" fn Java_io_taptalk_sdk_Native_call<'l>(
+    env: JNIEnv<'l>,
+    class: JClass<'l>,
+    handle: jlong,
+    operation: JString<'l>,
+    request_json: JString<'l>,
+    options_json: JString<'l>,
+) -> jobjectArray {
+    // A NULL cancellation handle makes tt_call_cancellable exactly tt_call: one body for both.
+    Java_io_taptalk_sdk_Native_callCancellable(
+        env,
+        class,
+        handle,
+        operation,
+        request_json,
+        options_json,
+        0,
+    )
+}
+
+/// `static native String[] request(long handle, String product, String method, String path,
+/// String json, String options)`: `tt_request`, answered as `call` answers.
+// The argument list is the Java declaration's, which mirrors tt_request's.
+#[allow(clippy::too_many_arguments)]
+#[no_mangle]
+pub extern "system" fn Java_io_taptalk_sdk_Native_request<'l>(
+    env: JNIEnv<'l>,
+    class: JClass<'l>,
+    handle: jlong,
+    product: JString<'l>,
+    method: JString<'l>,
+    path: JString<'l>,
+    json: JString<'l>,
+    options_json: JString<'l>,
+) -> jobjectArray {
+    // As `call`: tt_request_cancellable with a NULL handle is tt_request.
+    Java_io_taptalk_sdk_Native_requestCancellable(
+        env,
+        class,
+        handle,
+        product,
+        method,
+        path,
+        json,
+        options_json,
+        0,
+    )
 }
 
 /// `static native String[] callCancellable(long handle, String operation, String request,
