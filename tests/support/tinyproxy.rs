@@ -20,7 +20,21 @@ pub struct Tinyproxy {
 }
 
 impl Tinyproxy {
+    /// Starts tinyproxy on a free port. The port is chosen before tinyproxy binds it, so a
+    /// parallel test can take it in between: tinyproxy then exits, and it is started again
+    /// on another port (up to three times); a failure shows tinyproxy's own log.
     pub fn start(basic_auth: bool) -> Tinyproxy {
+        let mut last_log = String::new();
+        for _ in 0..3 {
+            match Tinyproxy::try_start(basic_auth) {
+                Ok(proxy) => return proxy,
+                Err(log) => last_log = log,
+            }
+        }
+        panic!("tinyproxy did not start; its last log:\n{last_log}");
+    }
+
+    fn try_start(basic_auth: bool) -> Result<Tinyproxy, String> {
         let port = free_port();
         let dir =
             std::env::temp_dir().join(format!("taptalk-tinyproxy-{}-{port}", std::process::id()));
@@ -42,12 +56,20 @@ impl Tinyproxy {
             .stdin(Stdio::null())
             .spawn()
             .expect("tinyproxy is installed (apt-get install tinyproxy-bin; .ci/run does it)");
-        let deadline = Instant::now() + Duration::from_secs(10);
+        // Dropped on every path below: kills the child and removes the directory.
+        let mut proxy = Tinyproxy { child, port, dir };
+        // A hang guard, not a measurement: under qemu and a loaded machine it can be slow.
+        let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tinyproxy did not start");
+            let exited = !matches!(proxy.child.try_wait(), Ok(None));
+            if exited || Instant::now() >= deadline {
+                return Err(
+                    std::fs::read_to_string(proxy.dir.join("tinyproxy.log")).unwrap_or_default()
+                );
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
-        Tinyproxy { child, port, dir }
+        Ok(proxy)
     }
 
     pub fn url(&self, credentials: Option<(&str, &str)>) -> String {
