@@ -104,9 +104,16 @@ def test_a_progress_callback_that_raises_cancels_the_batch(client, sandbox):
     not_sent = [r for r in results if r["error"]["code"] == "91012"]
     assert len(done) >= 3 and not_sent, "the batch was cut short"
     assert all(r["data"] == {"maybe_sent": False} for r in not_sent)
-    # Nothing twice, nothing that was answered "not sent".
+    # The requests in flight when the batch was cut were written, then cancelled: 91010, may
+    # have been delivered. Whether the sandbox stored them yet is a race, and their answer
+    # says exactly that; so: every success stored, nothing twice, nothing answered "not sent".
+    maybe = [i for i, r in enumerate(results) if r["error"]["code"] == "91010"]
+    assert len(done) + len(maybe) + len(not_sent) == 60, results
+    assert all(results[i]["data"]["cause"] == "91012" for i in maybe)
     bodies = sorted(stored(sandbox).values())
-    assert len(bodies) == len(set(bodies)) == len(results) - len(not_sent)
+    assert len(bodies) == len(set(bodies)), "a send was delivered twice"
+    succeeded = {f"m{i}" for i, r in enumerate(results) if r["status"] == 200}
+    assert succeeded <= set(bodies) <= succeeded | {f"m{i}" for i in maybe}
 
 
 def test_a_closed_client_answers_90005(sandbox):
