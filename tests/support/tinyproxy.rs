@@ -56,7 +56,8 @@ impl Tinyproxy {
             .stdin(Stdio::null())
             .spawn()
             .expect("tinyproxy is installed (apt-get install tinyproxy-bin; .ci/run does it)");
-        // Dropped on every path below: kills the child and removes the directory.
+        // Returned as an error below, it is dropped: that kills the child and removes the
+        // directory.
         let mut proxy = Tinyproxy { child, port, dir };
         // A hang guard, not a measurement: under qemu and a loaded machine it can be slow.
         let deadline = Instant::now() + Duration::from_secs(30);
